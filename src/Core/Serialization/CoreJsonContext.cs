@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Store;
+
+namespace MessagingGateway.Core.Serialization;
+
+/// <summary>Source-generated JSON for what Core persists (log records and store rows).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(LogEnvelope))]
+[JsonSerializable(typeof(Message))]
+[JsonSerializable(typeof(StatusChange))]
+[JsonSerializable(typeof(ConversationSummary))]
+[JsonSerializable(typeof(ConversationStats))]
+[JsonSerializable(typeof(IdempotencyRecord))]
+public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -1,0 +1,15 @@
+using MessagingGateway.Core.Model;
+
+namespace MessagingGateway.Core.Store;
+
+/// <summary>
+/// A conversation's header row: who talks on which channel and since when. Counters live in
+/// <see cref="ConversationStats"/>, written by the single timeline writer of the partition.
+/// </summary>
+public sealed record ConversationSummary(
+    string Id,
+    string TenantId,
+    Channel Channel,
+    string BusinessAddress,
+    string CustomerAddress,
+    DateTimeOffset OpenedAt);

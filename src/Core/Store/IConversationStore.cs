@@ -1,0 +1,39 @@
+using MessagingGateway.Core.Model;
+
+namespace MessagingGateway.Core.Store;
+
+/// <summary>
+/// The store of conversations, messages and statuses. Deliberately narrow and Cassandra-shaped:
+/// every read is by partition key (message id, conversation id, tenant + key), timelines cluster by
+/// sequence, and the only multi-row write is a logged batch within one message's conversation.
+/// </summary>
+public interface IConversationStore
+{
+    /// <summary>Writes the message row and its initial status rows (upsert: writing the same message twice is harmless).</summary>
+    ValueTask PutMessageAsync(Message message, IReadOnlyList<StatusChange> statuses, CancellationToken cancellationToken = default);
+
+    ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts the conversation header if absent (<c>INSERT … IF NOT EXISTS</c>).</summary>
+    ValueTask EnsureConversationAsync(ConversationSummary conversation, CancellationToken cancellationToken = default);
+
+    ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    ValueTask<ConversationStats> GetConversationStatsAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Atomically places a message on the timeline, records its sequence, and updates the counters.</summary>
+    ValueTask AppendToTimelineAsync(TimelineAppend append, CancellationToken cancellationToken = default);
+
+    /// <summary>Timeline rows with sequence greater than <paramref name="afterSeq"/>, ascending.</summary>
+    ValueTask<IReadOnlyList<TimelineEntry>> ReadTimelineAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts the record unless one exists (<c>IF NOT EXISTS</c>); returns the record that holds the key.</summary>
+    ValueTask<IdempotencyRecord> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default);
+
+    /// <summary>Overwrites the record for its key (completing a claim, or taking over an abandoned one).</summary>
+    ValueTask PutIdempotencyAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);
+
+    ValueTask DeleteIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,83 @@
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// The one RocksDB instance of the embedded mode: the log and the store live in column families
+/// of the same database, so they share one write-ahead log and a synced log append also makes
+/// every earlier store write durable.
+/// </summary>
+public sealed class EmbeddedDatabase : IDisposable
+{
+    internal const string LogFamily = "log";
+    internal const string LogMetaFamily = "log_meta";
+    internal const string MessagesFamily = "messages";
+    internal const string StatusesFamily = "statuses";
+    internal const string MessageSeqFamily = "message_seq";
+    internal const string ConversationsFamily = "conversations";
+    internal const string ConversationStatsFamily = "conversation_stats";
+    internal const string TimelineFamily = "timeline";
+    internal const string IdempotencyFamily = "idempotency";
+
+    private static readonly string[] Families =
+    [
+        LogFamily, LogMetaFamily, MessagesFamily, StatusesFamily, MessageSeqFamily,
+        ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily,
+    ];
+
+    private int _disposed;
+
+    private EmbeddedDatabase(RocksDbSharp.RocksDb db, string path)
+    {
+        Db = db;
+        Path = path;
+        SyncedWrite = new WriteOptions().SetSync(true);
+        BufferedWrite = new WriteOptions().SetSync(false);
+    }
+
+    public string Path { get; }
+
+    internal RocksDbSharp.RocksDb Db { get; }
+
+    /// <summary>fsync before returning: what acknowledges a message.</summary>
+    internal WriteOptions SyncedWrite { get; }
+
+    /// <summary>Into the WAL without fsync: survives a process crash, made durable by the next synced write.</summary>
+    internal WriteOptions BufferedWrite { get; }
+
+    public static EmbeddedDatabase Open(string directory)
+    {
+        var fullPath = System.IO.Path.GetFullPath(directory);
+        Directory.CreateDirectory(fullPath);
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .SetKeepLogFileNum(4)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount));
+        var families = new ColumnFamilies();
+        foreach (var name in Families)
+        {
+            families.Add(name, new ColumnFamilyOptions());
+        }
+
+        try
+        {
+            return new EmbeddedDatabase(RocksDbSharp.RocksDb.Open(options, fullPath, families), fullPath);
+        }
+        catch (RocksDbException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"The data folder {fullPath} is in use by another gateway process. Stop it, or pass another --data-dir.", ex);
+        }
+    }
+
+    internal ColumnFamilyHandle Family(string name) => Db.GetColumnFamily(name);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Db.Dispose();
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Threading.Channels;
+using MessagingGateway.Core.Log;
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// The partitioned log on RocksDB. Appends from all callers queue up and a single writer turns
+/// everything waiting into one synced write batch (group commit), so the cost of an fsync is
+/// shared by every message that arrived while the previous one ran. Offsets are assigned by that
+/// writer and published to consumers only after the write is durable.
+/// </summary>
+public sealed class EmbeddedLog : IMessageLog
+{
+    private readonly EmbeddedDatabase _database;
+    private readonly EmbeddedLogOptions _options;
+    private readonly ColumnFamilyHandle _records;
+    private readonly ColumnFamilyHandle _meta;
+    private readonly Channel<PendingAppend> _pending;
+    private readonly long[] _nextOffset;     // writer-owned
+    private readonly long[] _published;      // durable high watermarks, read by consumers
+    private readonly Task _writer;
+    private readonly Timer _retention;
+    private readonly Lock _retentionLock = new();
+    private TaskCompletionSource _appended = NewSignal();
+    private int _disposed;
+
+    public EmbeddedLog(EmbeddedDatabase database, EmbeddedLogOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.PartitionCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PartitionCount, ushort.MaxValue);
+        _database = database;
+        _options = options;
+        _records = database.Family(EmbeddedDatabase.LogFamily);
+        _meta = database.Family(EmbeddedDatabase.LogMetaFamily);
+        CheckPartitionCount();
+
+        _nextOffset = new long[options.PartitionCount];
+        _published = new long[options.PartitionCount];
+        for (var p = 0; p < options.PartitionCount; p++)
+        {
+            _nextOffset[p] = ReadMeta(LogKeys.HighWatermark(p)) ?? 0;
+            _published[p] = _nextOffset[p];
+        }
+
+        _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+        _writer = Task.Run(WriteLoopAsync);
+        _retention = new Timer(_ => Trim(), null, options.RetentionInterval, options.RetentionInterval);
+    }
+
+    public int PartitionCount => _options.PartitionCount;
+
+    public async ValueTask<LogPosition> AppendAsync(LogRecord record, CancellationToken cancellationToken = default)
+    {
+        var positions = new LogPosition[1];
+        await AppendManyAsync(new[] { record }, positions, cancellationToken);
+        return positions[0];
+    }
+
+    public ValueTask AppendManyAsync(ReadOnlyMemory<LogRecord> records, Memory<LogPosition> positions, CancellationToken cancellationToken = default)
+    {
+        if (positions.Length < records.Length)
+        {
+            throw new ArgumentException("One position slot is needed per record.", nameof(positions));
+        }
+
+        if (records.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var append = new PendingAppend(records, positions);
+        if (Volatile.Read(ref _disposed) != 0 || !_pending.Writer.TryWrite(append))
+        {
+            return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+        }
+
+        // Cancellation stops the wait, not the write: once queued a record is appended.
+        return new ValueTask(append.Completion.Task.WaitAsync(cancellationToken));
+    }
+
+    public ILogConsumer CreateConsumer(string group) => new EmbeddedLogConsumer(this, group);
+
+    /// <summary>The durable end of a partition: consumers read below it.</summary>
+    internal long PublishedEnd(int partition) => Volatile.Read(ref _published[partition]);
+
+    /// <summary>A task that completes at the next durable append (take it before checking for data).</summary>
+    internal Task NextAppendSignal => Volatile.Read(ref _appended).Task;
+
+    internal List<LogEntry> Read(int partition, long fromOffset, long endOffset, int max)
+    {
+        var entries = new List<LogEntry>(Math.Min(max, (int)Math.Min(int.MaxValue, endOffset - fromOffset)));
+        using var iterator = _database.Db.NewIterator(_records);
+        iterator.Seek(LogKeys.Record(partition, fromOffset));
+        while (iterator.Valid() && entries.Count < max)
+        {
+            var (p, offset) = LogKeys.ParseRecord(iterator.GetKeySpan());
+            if (p != partition || offset >= endOffset)
+            {
+                break;
+            }
+
+            entries.Add(LogRecordCodec.Decode(new LogPosition(partition, offset), iterator.Value()));
+            iterator.Next();
+        }
+
+        return entries;
+    }
+
+    internal long? ReadMeta(byte[] key)
+    {
+        var value = _database.Db.Get(key, _meta);
+        return value is null ? null : LogKeys.ReadLong(value);
+    }
+
+    internal void WriteMeta(byte[] key, long value) =>
+        _database.Db.Put(key, LogKeys.Long(value), _meta, _database.BufferedWrite);
+
+    /// <summary>Deletes records that every consumer group has committed past.</summary>
+    public void Trim()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        lock (_retentionLock)
+        {
+            var lowest = new long?[PartitionCount];
+            using (var iterator = _database.Db.NewIterator(_meta))
+            {
+                for (iterator.Seek(LogKeys.PositionPrefix); iterator.Valid(); iterator.Next())
+                {
+                    var key = iterator.GetKeySpan();
+                    if (!key.StartsWith(LogKeys.PositionPrefix))
+                    {
+                        break;
+                    }
+
+                    var partition = LogKeys.PartitionOfPosition(key);
+                    if (partition < PartitionCount)
+                    {
+                        var committed = LogKeys.ReadLong(iterator.GetValueSpan());
+                        lowest[partition] = Math.Min(lowest[partition] ?? long.MaxValue, committed);
+                    }
+                }
+            }
+
+            using var batch = new WriteBatch();
+            for (var p = 0; p < PartitionCount; p++)
+            {
+                var low = ReadMeta(LogKeys.LowWatermark(p)) ?? 0;
+                if (lowest[p] is { } upTo && upTo > low)
+                {
+                    var start = LogKeys.Record(p, low);
+                    var end = LogKeys.Record(p, upTo);
+                    batch.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, _records);
+                    batch.Put(LogKeys.LowWatermark(p), LogKeys.Long(upTo), _meta);
+                }
+            }
+
+            if (batch.Count() > 0)
+            {
+                _database.Db.Write(batch, _database.BufferedWrite);
+            }
+        }
+    }
+
+    /// <summary>The lowest offset still kept in a partition.</summary>
+    public long LowWatermark(int partition) => ReadMeta(LogKeys.LowWatermark(partition)) ?? 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _retention.DisposeAsync();
+        _pending.Writer.TryComplete();
+        await _writer; // flushes everything already queued
+        lock (_retentionLock)
+        {
+            // Waits out a trim in progress before the database closes.
+        }
+
+        _appended.TrySetResult();
+    }
+
+    private void CheckPartitionCount()
+    {
+        var stored = ReadMeta(LogKeys.PartitionCount);
+        if (stored is null)
+        {
+            _database.Db.Put(LogKeys.PartitionCount, LogKeys.Long(_options.PartitionCount), _meta, _database.SyncedWrite);
+        }
+        else if (stored.Value != _options.PartitionCount)
+        {
+            throw new InvalidOperationException(
+                $"The log in {_database.Path} has {stored.Value} partitions; it cannot be opened with {_options.PartitionCount}, " +
+                "because the partition count decides which partition holds each conversation.");
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _pending.Reader;
+        var group = new List<PendingAppend>();
+        var touched = new bool[PartitionCount];
+        while (await reader.WaitToReadAsync())
+        {
+            group.Clear();
+            Array.Clear(touched);
+            var recordCount = 0;
+            var appendedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            using var batch = new WriteBatch();
+            while (recordCount < _options.MaxGroupCommitRecords && reader.TryRead(out var append))
+            {
+                group.Add(append);
+                var records = append.Records.Span;
+                var positions = append.Positions.Span;
+                for (var i = 0; i < records.Length; i++)
+                {
+                    var partition = KafkaPartitioner.PartitionFor(records[i].Key.Span, PartitionCount);
+                    var offset = _nextOffset[partition]++;
+                    touched[partition] = true;
+                    positions[i] = new LogPosition(partition, offset);
+                    batch.Put(LogKeys.Record(partition, offset), LogRecordCodec.Encode(records[i], appendedAtMs), _records);
+                }
+
+                recordCount += records.Length;
+            }
+
+            for (var p = 0; p < touched.Length; p++)
+            {
+                if (touched[p])
+                {
+                    batch.Put(LogKeys.HighWatermark(p), LogKeys.Long(_nextOffset[p]), _meta);
+                }
+            }
+
+            try
+            {
+                _database.Db.Write(batch, _database.SyncedWrite);
+            }
+            catch (RocksDbException ex)
+            {
+                // Nothing of this group is durable: roll the offsets back and fail every caller.
+                foreach (var append in group)
+                {
+                    foreach (var position in append.Positions.Span[..append.Records.Length])
+                    {
+                        _nextOffset[position.Partition] = Math.Min(_nextOffset[position.Partition], position.Offset);
+                    }
+
+                    append.Completion.TrySetException(new LogUnavailableException("The log could not write to disk.", ex));
+                }
+
+                continue;
+            }
+
+            for (var p = 0; p < touched.Length; p++)
+            {
+                if (touched[p])
+                {
+                    Volatile.Write(ref _published[p], _nextOffset[p]);
+                }
+            }
+
+            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+            foreach (var append in group)
+            {
+                append.Completion.TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class PendingAppend(ReadOnlyMemory<LogRecord> records, Memory<LogPosition> positions)
+    {
+        public ReadOnlyMemory<LogRecord> Records { get; } = records;
+
+        public Memory<LogPosition> Positions { get; } = positions;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
