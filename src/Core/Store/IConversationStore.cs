@@ -29,8 +29,11 @@ public interface IConversationStore
 
     ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts the record unless one exists (<c>IF NOT EXISTS</c>); returns the record that holds the key.</summary>
-    ValueTask<IdempotencyRecord> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Inserts the record unless one exists (<c>INSERT … IF NOT EXISTS</c>): returns null when the
+    /// claim was applied, otherwise the record that already holds the key.
+    /// </summary>
+    ValueTask<IdempotencyRecord?> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default);
 
     /// <summary>Overwrites the record for its key (completing a claim, or taking over an abandoned one).</summary>
     ValueTask PutIdempotencyAsync(IdempotencyRecord record, CancellationToken cancellationToken = default);

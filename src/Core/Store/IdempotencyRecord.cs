@@ -3,6 +3,8 @@ namespace MessagingGateway.Core.Store;
 /// <summary>
 /// What a request with an <c>Idempotency-Key</c> claimed, and once finished, the response to replay.
 /// <see cref="RequestHash"/> tells a retry (same body) from a conflicting reuse of the key.
+/// <see cref="MessageIds"/> are reserved before the append, so a retry that takes over a claim
+/// abandoned by a crash appends the same ids again and downstream dedupe makes it one message.
 /// </summary>
 public sealed record IdempotencyRecord(
     string TenantId,
@@ -10,6 +12,7 @@ public sealed record IdempotencyRecord(
     string Operation,
     byte[] RequestHash,
     DateTimeOffset CreatedAt,
+    IReadOnlyList<Guid> MessageIds,
     int StatusCode = 0,
     byte[]? ResponseBody = null,
     string? Location = null)

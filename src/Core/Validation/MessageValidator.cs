@@ -262,8 +262,10 @@ public static class MessageValidator
             return;
         }
 
-        if (content.Buttons is { } buttons)
+        // An empty buttons array counts as no buttons: the list branch must still validate the list.
+        if (hasButtons)
         {
+            var buttons = content.Buttons!;
             if (buttons.Count > MaxButtons)
             {
                 errors.Add("content.buttons", $"must have at most {MaxButtons} buttons");

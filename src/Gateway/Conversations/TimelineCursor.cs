@@ -1,0 +1,36 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+
+namespace MessagingGateway.Gateway.Conversations;
+
+/// <summary>
+/// An opaque page cursor: the last timeline sequence a page returned, base64url-encoded so
+/// clients treat it as a token rather than a number to compute with.
+/// </summary>
+internal static class TimelineCursor
+{
+    public static string Encode(long seq)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, seq);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static bool TryDecode(string? cursor, out long seq)
+    {
+        seq = 0;
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[9];
+        if (cursor.Length != 11 || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 8)
+        {
+            return false;
+        }
+
+        seq = BinaryPrimitives.ReadInt64BigEndian(bytes);
+        return seq >= 0;
+    }
+}

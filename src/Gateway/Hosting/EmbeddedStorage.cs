@@ -1,0 +1,38 @@
+using MessagingGateway.Storage.RocksDb;
+
+namespace MessagingGateway.Gateway.Hosting;
+
+/// <summary>
+/// Owns the embedded database and the log and store on it, and closes them in order: the log
+/// flushes what is queued, then the database closes.
+/// </summary>
+public sealed class EmbeddedStorage : IAsyncDisposable
+{
+    public EmbeddedStorage(GatewayOptions options)
+    {
+        Database = EmbeddedDatabase.Open(options.DataDir);
+        try
+        {
+            Log = new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions });
+        }
+        catch
+        {
+            Database.Dispose();
+            throw;
+        }
+
+        Store = new RocksDbConversationStore(Database);
+    }
+
+    public EmbeddedDatabase Database { get; }
+
+    public EmbeddedLog Log { get; }
+
+    public RocksDbConversationStore Store { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Log.DisposeAsync();
+        Database.Dispose();
+    }
+}

@@ -1,0 +1,148 @@
+using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Store;
+using MessagingGateway.Dispatch;
+using MessagingGateway.Gateway.Conversations;
+using MessagingGateway.Gateway.Http;
+using MessagingGateway.Gateway.Messages;
+using MessagingGateway.Gateway.Tenants;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MessagingGateway.Gateway.Hosting;
+
+/// <summary>Builds the whole gateway: the embedded log and store, the projector, and the HTTP API.</summary>
+public static partial class GatewayHost
+{
+    private static readonly Dictionary<string, string> Flags = new()
+    {
+        ["--data-dir"] = "Gateway:DataDir",
+        ["--partitions"] = "Gateway:Partitions",
+        ["--tenants-file"] = "Gateway:TenantsFile",
+    };
+
+    /// <summary>Builds the host (not started). Throws <see cref="GatewayStartupException"/> for a configuration it refuses.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddCommandLine(args, Flags);
+        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        if (options.Partitions is < 1 or > 1024)
+        {
+            throw new GatewayStartupException($"--partitions must be from 1 to 1024 (got {options.Partitions}).");
+        }
+
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            urls = GatewayOptions.DefaultUrl;
+            builder.WebHost.UseUrls(urls);
+        }
+
+        var tenantsFile = options.TenantsFile ?? Path.Combine(AppContext.BaseDirectory, "seeds", "tenants.json");
+        TenantDirectory tenants;
+        try
+        {
+            tenants = TenantDirectory.Load(tenantsFile);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+
+        if (tenants.HasDemoTenant)
+        {
+            foreach (var url in ListenAddresses.Parse(urls))
+            {
+                if (!ListenAddresses.IsLoopback(url))
+                {
+                    throw new GatewayStartupException(
+                        $"Refusing to listen on {url}: the demo tenant's API key is public and only allowed on loopback. " +
+                        "Listen on 127.0.0.1, or pass --tenants-file with your own tenants (without \"demo\": true).");
+                }
+            }
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The API enforces a per-endpoint limit while reading (a clear 413); Kestrel's is a backstop.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBatchBytes, options.MaxMessageBytes) + 1;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(options);
+        services.AddSingleton(tenants);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<EmbeddedStorage>();
+        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<EmbeddedStorage>().Log);
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Store);
+        services.AddSingleton<TimelineProjector>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimelineProjector>());
+        services.AddSingleton<MessageIntake>();
+        services.AddSingleton<IdempotencyGate>();
+        services.AddSingleton<MessagesApi>();
+        services.AddSingleton<ConversationsApi>();
+        services.AddSingleton<HealthApi>();
+
+        var app = builder.Build();
+        try
+        {
+            // Open the data folder now, so a locked or mismatched folder fails the start, not the first request.
+            app.Services.GetRequiredService<EmbeddedStorage>();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MessagingGateway.Gateway");
+        var dataDir = app.Services.GetRequiredService<EmbeddedStorage>().Database.Path;
+        LogStarting(logger, urls, dataDir, options.Partitions, tenants.Tenants.Count, tenants.HasDemoTenant);
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync, SuppressDiagnosticsCallback = _ => false });
+        app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = WriteStatusCodeAsync });
+        app.UseMiddleware<ApiKeyAuthentication>();
+        MapRoutes(app);
+        return app;
+    }
+
+    private static void MapRoutes(WebApplication app)
+    {
+        app.MapPost("/v1/messages", (HttpContext context, MessagesApi api) => api.SendAsync(context));
+        app.MapPost("/v1/messages/batch", (HttpContext context, MessagesApi api) => api.SendBatchAsync(context));
+        app.MapGet("/v1/messages/{id}", (HttpContext context, string id, MessagesApi api) => api.GetAsync(context, id));
+        app.MapGet("/v1/conversations/{id}", (HttpContext context, string id, ConversationsApi api) => api.GetAsync(context, id));
+        app.MapGet("/v1/conversations/{id}/messages", (HttpContext context, string id, ConversationsApi api) => api.ListMessagesAsync(context, id));
+        app.MapGet("/health/live", HealthApi.LiveAsync);
+        app.MapGet("/health/ready", (HttpContext context, HealthApi api) => api.ReadyAsync(context));
+    }
+
+    private static Task WriteUnhandledAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var problem = error switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblem.TooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
+            BadHttpRequestException bad => ApiProblem.BadRequest("The HTTP request could not be read: " + bad.Message),
+            _ => ApiProblem.Internal(),
+        };
+        return ProblemWriter.WriteAsync(context, problem);
+    }
+
+    private static Task WriteStatusCodeAsync(StatusCodeContext context) => context.HttpContext.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => ProblemWriter.WriteAsync(context.HttpContext, ApiProblem.NotFound($"There is no resource at {context.HttpContext.Request.Path}.")),
+        StatusCodes.Status405MethodNotAllowed => ProblemWriter.WriteAsync(context.HttpContext, ApiProblem.MethodNotAllowed()),
+        _ => Task.CompletedTask,
+    };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway on {Urls}, data in {DataDir} ({Partitions} partitions), {TenantCount} tenant(s), demo tenant: {Demo}")]
+    private static partial void LogStarting(ILogger logger, string urls, string dataDir, int partitions, int tenantCount, bool demo);
+}

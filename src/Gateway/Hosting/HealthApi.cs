@@ -1,0 +1,37 @@
+using MessagingGateway.Dispatch;
+using MessagingGateway.Gateway.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+
+namespace MessagingGateway.Gateway.Hosting;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the log takes appends and the
+/// timeline projector runs, so a 202 from this node means what it says.
+/// </summary>
+internal sealed class HealthApi(TimelineProjector projector, IHostApplicationLifetime lifetime)
+{
+    public static async Task LiveAsync(HttpContext context)
+    {
+        var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
+        writer.WriteStartObject();
+        writer.WriteString("status"u8, "live"u8);
+        writer.WriteEndObject();
+        await JsonResponse.FinishAsync(context, writer);
+    }
+
+    public async Task ReadyAsync(HttpContext context)
+    {
+        var ready = projector.IsRunning && !lifetime.ApplicationStopping.IsCancellationRequested;
+        var writer = JsonResponse.Start(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        writer.WriteStartObject();
+        writer.WriteString("status"u8, ready ? "ready"u8 : "not-ready"u8);
+        writer.WriteStartObject("checks"u8);
+        writer.WriteBoolean("log"u8, !lifetime.ApplicationStopping.IsCancellationRequested);
+        writer.WriteBoolean("timelineProjector"u8, projector.IsRunning);
+        writer.WriteBoolean("timelineCaughtUp"u8, projector.IsCaughtUp);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        await JsonResponse.FinishAsync(context, writer);
+    }
+}

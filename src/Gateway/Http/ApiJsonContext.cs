@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Validation;
+using MessagingGateway.Gateway.Tenants;
+
+namespace MessagingGateway.Gateway.Http;
+
+/// <summary>Source-generated JSON for what the API reads.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(MessageContent))]
+[JsonSerializable(typeof(TenantsFile))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

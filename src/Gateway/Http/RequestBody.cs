@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace MessagingGateway.Gateway.Http;
+
+/// <summary>
+/// Buffers a JSON request body in the request pipe (no copy) up to a limit. The caller parses the
+/// sequence and then calls <see cref="Release"/>; until then the pipe keeps the bytes alive.
+/// </summary>
+internal readonly struct RequestBody
+{
+    private readonly PipeReader? _reader;
+
+    private RequestBody(PipeReader reader, ReadOnlySequence<byte> content)
+    {
+        _reader = reader;
+        Content = content;
+    }
+
+    public ReadOnlySequence<byte> Content { get; }
+
+    public static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var charset = mediaType.Charset;
+        if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var type = mediaType.MediaType;
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Checks the content type and size, then waits for the whole body.</summary>
+    public static async ValueTask<(RequestBody Body, ApiProblem? Problem)> ReadJsonAsync(HttpContext context, long limit)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return (default, ApiProblem.UnsupportedMediaType());
+        }
+
+        if (request.ContentLength > limit)
+        {
+            return (default, ApiProblem.TooLarge(limit));
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(context.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                return (default, ApiProblem.TooLarge(limit));
+            }
+
+            if (result.IsCompleted)
+            {
+                return buffer.IsEmpty
+                    ? Empty(reader, buffer)
+                    : (new RequestBody(reader, buffer), null);
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>SHA-256 of the body: what tells an idempotent retry from a different request.</summary>
+    public byte[] Hash()
+    {
+        if (Content.IsSingleSegment)
+        {
+            return SHA256.HashData(Content.FirstSpan);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var segment in Content)
+        {
+            hash.AppendData(segment.Span);
+        }
+
+        return hash.GetHashAndReset();
+    }
+
+    public void Release() => _reader?.AdvanceTo(Content.End);
+
+    private static (RequestBody, ApiProblem?) Empty(PipeReader reader, ReadOnlySequence<byte> buffer)
+    {
+        reader.AdvanceTo(buffer.End);
+        return (default, ApiProblem.BadRequest("The body is empty; send a JSON object."));
+    }
+}

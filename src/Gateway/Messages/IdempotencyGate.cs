@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using MessagingGateway.Core.Store;
+
+namespace MessagingGateway.Gateway.Messages;
+
+/// <summary>
+/// Makes a request with an <c>Idempotency-Key</c> happen once. The store's insert-if-absent decides
+/// across nodes; inside one process, concurrent duplicates wait for the first one and then replay
+/// its response instead of failing. A claim left pending by a crash is taken over after
+/// <see cref="AbandonedAfter"/>, reusing its reserved message ids so nothing is accepted twice.
+/// </summary>
+internal sealed class IdempotencyGate(IConversationStore store, TimeProvider time)
+{
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan LocalWait = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<(string Tenant, string Key), TaskCompletionSource> _inFlight = new();
+
+    /// <param name="claim">The record to insert: request hash and freshly reserved ids.</param>
+    public async ValueTask<IdempotencyDecision> EnterAsync(IdempotencyRecord claim, CancellationToken cancellationToken)
+    {
+        var slot = (claim.TenantId, claim.Key);
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        while (!_inFlight.TryAdd(slot, mine))
+        {
+            if (_inFlight.TryGetValue(slot, out var other))
+            {
+                try
+                {
+                    await other.Task.WaitAsync(LocalWait, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return new(IdempotencyOutcome.InProgress, null);
+                }
+            }
+        }
+
+        try
+        {
+            var holder = await store.ClaimIdempotencyAsync(claim, cancellationToken);
+            if (holder is null)
+            {
+                return new(IdempotencyOutcome.Proceed, claim);
+            }
+
+            IdempotencyDecision decision;
+            if (holder.Operation != claim.Operation || !holder.RequestHash.AsSpan().SequenceEqual(claim.RequestHash))
+            {
+                decision = new(IdempotencyOutcome.Mismatch, holder);
+            }
+            else if (holder.IsCompleted)
+            {
+                decision = new(IdempotencyOutcome.Replay, holder);
+            }
+            else if (time.GetUtcNow() - holder.CreatedAt > AbandonedAfter)
+            {
+                // Its owner died after claiming and may have appended already: redo the work with
+                // its ids and time, so a second append is the same message and dedupes downstream.
+                return new(IdempotencyOutcome.Proceed, holder);
+            }
+            else
+            {
+                decision = new(IdempotencyOutcome.InProgress, holder);
+            }
+
+            Release(slot, mine);
+            return decision;
+        }
+        catch
+        {
+            Release(slot, mine);
+            throw;
+        }
+    }
+
+    /// <summary>Stores the response to replay and lets waiting duplicates see it.</summary>
+    public async ValueTask CompleteAsync(IdempotencyRecord completed)
+    {
+        try
+        {
+            await store.PutIdempotencyAsync(completed, CancellationToken.None);
+        }
+        finally
+        {
+            ReleaseOwned((completed.TenantId, completed.Key));
+        }
+    }
+
+    /// <summary>Nothing was accepted: free the key so a retry starts afresh.</summary>
+    public async ValueTask AbandonAsync(IdempotencyRecord claim)
+    {
+        try
+        {
+            await store.DeleteIdempotencyAsync(claim.TenantId, claim.Key, CancellationToken.None);
+        }
+        finally
+        {
+            ReleaseOwned((claim.TenantId, claim.Key));
+        }
+    }
+
+    /// <summary>Something failed after the append: leave the claim pending for a later takeover.</summary>
+    public void Leave(IdempotencyRecord claim) => ReleaseOwned((claim.TenantId, claim.Key));
+
+    private void ReleaseOwned((string, string) slot)
+    {
+        if (_inFlight.TryRemove(slot, out var owner))
+        {
+            owner.TrySetResult();
+        }
+    }
+
+    private void Release((string, string) slot, TaskCompletionSource mine)
+    {
+        _inFlight.TryRemove(new KeyValuePair<(string, string), TaskCompletionSource>(slot, mine));
+        mine.TrySetResult();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Store;
+
+namespace MessagingGateway.Gateway.Messages;
+
+/// <summary>The API's JSON for messages, written directly with <see cref="Utf8JsonWriter"/>.</summary>
+internal static class MessageJson
+{
+    /// <summary>The fields of an accepted message, shared by the 202 response and batch results.</summary>
+    public static void WriteAcceptedFields(Utf8JsonWriter writer, Message message)
+    {
+        writer.WriteString("id"u8, message.Id);
+        writer.WriteString("conversationId"u8, message.ConversationId);
+        writer.WriteString("status"u8, "accepted"u8);
+        writer.WriteString("acceptedAt"u8, message.AcceptedAt.UtcDateTime);
+    }
+
+    public static void WriteAccepted(Utf8JsonWriter writer, Message message)
+    {
+        writer.WriteStartObject();
+        WriteAcceptedFields(writer, message);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteMessage(Utf8JsonWriter writer, StoredMessage stored)
+    {
+        var message = stored.Message;
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, message.Id);
+        writer.WriteString("conversationId"u8, message.ConversationId);
+        if (stored.ConversationSeq is { } seq)
+        {
+            writer.WriteNumber("conversationSeq"u8, seq);
+        }
+
+        writer.WriteString("channel"u8, message.Channel.ToWire());
+        writer.WriteString("direction"u8, message.Direction == MessageDirection.Outbound ? "outbound"u8 : "inbound"u8);
+        writer.WriteString("from"u8, message.From);
+        writer.WriteString("to"u8, message.To);
+        writer.WritePropertyName("content"u8);
+        JsonSerializer.Serialize(writer, message.Content, CoreJsonContext.Default.MessageContent);
+        if (message.Metadata is { Count: > 0 } metadata)
+        {
+            writer.WriteStartObject("metadata"u8);
+            foreach (var (key, value) in metadata)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteString("acceptedAt"u8, message.AcceptedAt.UtcDateTime);
+        var current = stored.CurrentStatus;
+        writer.WriteString("status"u8, StatusName(current.Status));
+        if (current.Code is not null)
+        {
+            writer.WriteString("statusCode"u8, current.Code);
+        }
+
+        writer.WriteStartArray("statusHistory"u8);
+        foreach (var change in stored.StatusHistory)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status"u8, StatusName(change.Status));
+            writer.WriteString("at"u8, change.At.UtcDateTime);
+            writer.WriteNumber("seq"u8, change.Seq);
+            if (change.Code is not null)
+            {
+                writer.WriteString("code"u8, change.Code);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static ReadOnlySpan<byte> StatusName(MessageStatus status) => status switch
+    {
+        MessageStatus.Accepted => "accepted"u8,
+        MessageStatus.Queued => "queued"u8,
+        MessageStatus.Sent => "sent"u8,
+        MessageStatus.Delivered => "delivered"u8,
+        MessageStatus.Read => "read"u8,
+        _ => "failed"u8,
+    };
+}

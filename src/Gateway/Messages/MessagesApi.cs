@@ -1,0 +1,312 @@
+using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Store;
+using MessagingGateway.Core.Validation;
+using MessagingGateway.Gateway.Hosting;
+using MessagingGateway.Gateway.Http;
+using MessagingGateway.Gateway.Tenants;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MessagingGateway.Gateway.Messages;
+
+/// <summary><c>POST /v1/messages</c>, <c>POST /v1/messages/batch</c> and <c>GET /v1/messages/{id}</c>.</summary>
+internal sealed partial class MessagesApi(
+    MessageIntake intake,
+    IdempotencyGate idempotency,
+    IConversationStore store,
+    TimeProvider time,
+    IOptions<GatewayOptions> options,
+    ILogger<MessagesApi> logger)
+{
+    private const string SendOperation = "messages.send";
+    private const string BatchOperation = "messages.batch";
+    private const int MaxIdempotencyKeyLength = 255;
+
+    public async Task SendAsync(HttpContext context)
+    {
+        var tenant = context.Tenant();
+        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        {
+            await ProblemWriter.WriteAsync(context, problem!);
+            return;
+        }
+
+        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, options.Value.MaxMessageBytes);
+        if (bodyProblem is not null)
+        {
+            await ProblemWriter.WriteAsync(context, bodyProblem);
+            return;
+        }
+
+        ValidatedSend? send = null;
+        byte[]? hash = null;
+        try
+        {
+            var request = SendRequestParser.ParseSingle(body.Content, out problem);
+            if (request is not null)
+            {
+                var errors = new ValidationErrors();
+                send = MessageValidator.Validate(request, errors);
+                problem = send is null ? ApiProblem.Validation(errors) : null;
+            }
+
+            hash = key is null ? null : body.Hash();
+        }
+        finally
+        {
+            body.Release();
+        }
+
+        if (send is null)
+        {
+            await ProblemWriter.WriteAsync(context, problem ?? ApiProblem.BadRequest("The body must be a JSON object."));
+            return;
+        }
+
+        await AcceptAsync(context, tenant, key, hash, SendOperation, [send], (writer, messages) => MessageJson.WriteAccepted(writer, messages[0]), single: true);
+    }
+
+    public async Task SendBatchAsync(HttpContext context)
+    {
+        var tenant = context.Tenant();
+        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        {
+            await ProblemWriter.WriteAsync(context, problem!);
+            return;
+        }
+
+        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, options.Value.MaxBatchBytes);
+        if (bodyProblem is not null)
+        {
+            await ProblemWriter.WriteAsync(context, bodyProblem);
+            return;
+        }
+
+        var items = new List<(SendMessageRequest? Request, ApiProblem? Problem)>();
+        byte[]? hash;
+        try
+        {
+            if (!SendRequestParser.TryParseBatch(body.Content, items, out problem))
+            {
+                await ProblemWriter.WriteAsync(context, problem!);
+                return;
+            }
+
+            hash = key is null ? null : body.Hash();
+        }
+        finally
+        {
+            body.Release();
+        }
+
+        // Index i of the batch → its validated send, or the problem that rejects it alone.
+        var sends = new List<ValidatedSend>(items.Count);
+        var outcomes = new (int SendIndex, ApiProblem? Problem)[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (request, itemProblem) = items[i];
+            if (request is not null)
+            {
+                var errors = new ValidationErrors();
+                if (MessageValidator.Validate(request, errors) is { } send)
+                {
+                    outcomes[i] = (sends.Count, null);
+                    sends.Add(send);
+                    continue;
+                }
+
+                itemProblem = ApiProblem.Validation(errors);
+            }
+
+            outcomes[i] = (-1, itemProblem ?? ApiProblem.BadRequest("A message must be a JSON object."));
+        }
+
+        await AcceptAsync(context, tenant, key, hash, BatchOperation, sends, (writer, messages) => WriteBatchResults(writer, outcomes, messages), single: false);
+    }
+
+    public async Task GetAsync(HttpContext context, string id)
+    {
+        var tenant = context.Tenant();
+        var stored = Guid.TryParse(id, out var messageId) ? await store.GetMessageAsync(messageId, context.RequestAborted) : null;
+        if (stored is null || stored.Message.TenantId != tenant.Id)
+        {
+            // Another tenant's message is indistinguishable from a missing one.
+            await ProblemWriter.WriteAsync(context, ApiProblem.NotFound($"No message with id '{id}'."));
+            return;
+        }
+
+        var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
+        MessageJson.WriteMessage(writer, stored);
+        await JsonResponse.FinishAsync(context, writer);
+    }
+
+    private async Task AcceptAsync(
+        HttpContext context,
+        Tenant tenant,
+        string? key,
+        byte[]? hash,
+        string operation,
+        List<ValidatedSend> sends,
+        Action<System.Text.Json.Utf8JsonWriter, Message[]> writeResponse,
+        bool single)
+    {
+        var now = time.GetUtcNow();
+        var ids = new Guid[sends.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Guid.CreateVersion7(now);
+        }
+
+        IdempotencyRecord? claim = null;
+        if (key is not null)
+        {
+            var decision = await idempotency.EnterAsync(new IdempotencyRecord(tenant.Id, key, operation, hash!, now, ids), context.RequestAborted);
+            switch (decision.Outcome)
+            {
+                case IdempotencyOutcome.Replay:
+                    await ReplayAsync(context, decision.Record!);
+                    return;
+                case IdempotencyOutcome.Mismatch:
+                    await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyMismatch());
+                    return;
+                case IdempotencyOutcome.InProgress:
+                    context.Response.Headers.RetryAfter = "1";
+                    await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyInProgress());
+                    return;
+            }
+
+            claim = decision.Record!;
+            now = claim.CreatedAt;
+            ids = [.. claim.MessageIds];
+        }
+
+        var messages = new Message[sends.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = MessageIntake.Create(tenant, sends[i], ids[i], now);
+        }
+
+        var appended = false;
+        try
+        {
+            if (messages.Length > 0)
+            {
+                await intake.AcceptAsync(messages, CancellationToken.None);
+            }
+
+            appended = true;
+            var response = JsonResponse.Serialize(messages, writeResponse);
+            var location = single ? "/v1/messages/" + messages[0].Id.ToString() : null;
+            if (claim is not null)
+            {
+                await idempotency.CompleteAsync(claim with { StatusCode = StatusCodes.Status202Accepted, ResponseBody = response, Location = location });
+                claim = null;
+            }
+
+            LogAccepted(tenant.Id, messages.Length);
+            if (location is not null)
+            {
+                context.Response.Headers.Location = location;
+            }
+
+            await JsonResponse.WriteBytesAsync(context, StatusCodes.Status202Accepted, response);
+        }
+        catch (LogUnavailableException ex) when (!appended)
+        {
+            LogAppendFailed(tenant.Id, ex);
+            if (claim is not null)
+            {
+                await idempotency.AbandonAsync(claim);
+                claim = null;
+            }
+
+            context.Response.Headers.RetryAfter = "5";
+            await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable("The message log cannot take writes right now; nothing was accepted. Retry shortly."));
+        }
+        finally
+        {
+            if (claim is not null)
+            {
+                idempotency.Leave(claim);
+            }
+        }
+    }
+
+    private static void WriteBatchResults(System.Text.Json.Utf8JsonWriter writer, (int SendIndex, ApiProblem? Problem)[] outcomes, Message[] messages)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("results"u8);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("index"u8, i);
+            if (outcomes[i].Problem is { } problem)
+            {
+                writer.WritePropertyName("error"u8);
+                ProblemWriter.Write(writer, problem);
+            }
+            else
+            {
+                MessageJson.WriteAcceptedFields(writer, messages[outcomes[i].SendIndex]);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static async Task ReplayAsync(HttpContext context, IdempotencyRecord record)
+    {
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        if (record.Location is not null)
+        {
+            context.Response.Headers.Location = record.Location;
+        }
+
+        await JsonResponse.WriteBytesAsync(context, record.StatusCode, record.ResponseBody ?? []);
+    }
+
+    private static bool TryReadIdempotencyKey(HttpContext context, out string? key, out ApiProblem? problem)
+    {
+        key = null;
+        problem = null;
+        var values = context.Request.Headers["Idempotency-Key"];
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        var value = values.Count == 1 ? values[0] : null;
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdempotencyKeyLength || !IsPrintableAscii(value))
+        {
+            problem = ApiProblem.Field("Idempotency-Key", $"must be one value of 1 to {MaxIdempotencyKeyLength} printable ASCII characters");
+            return false;
+        }
+
+        key = value;
+        return true;
+    }
+
+    private static bool IsPrintableAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Accepted {Count} message(s) for tenant {TenantId}")]
+    private partial void LogAccepted(string tenantId, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Could not append to the log for tenant {TenantId}; answered 503")]
+    private partial void LogAppendFailed(string tenantId, Exception exception);
+}

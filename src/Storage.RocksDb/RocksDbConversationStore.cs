@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Store;
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// The conversation store on the embedded RocksDB. Writes go to the write-ahead log without an
+/// fsync of their own: everything they hold can be rebuilt from the (synced) message log, and the
+/// next synced log append makes them durable too, since both share one database.
+/// </summary>
+public sealed class RocksDbConversationStore : IConversationStore
+{
+    private const int ClaimStripes = 64;
+
+    private readonly EmbeddedDatabase _database;
+    private readonly ColumnFamilyHandle _messages;
+    private readonly ColumnFamilyHandle _statuses;
+    private readonly ColumnFamilyHandle _messageSeq;
+    private readonly ColumnFamilyHandle _conversations;
+    private readonly ColumnFamilyHandle _stats;
+    private readonly ColumnFamilyHandle _timeline;
+    private readonly ColumnFamilyHandle _idempotency;
+    private readonly Lock[] _claimLocks = new Lock[ClaimStripes];
+    private readonly Lock _conversationLock = new();
+
+    public RocksDbConversationStore(EmbeddedDatabase database)
+    {
+        _database = database;
+        _messages = database.Family(EmbeddedDatabase.MessagesFamily);
+        _statuses = database.Family(EmbeddedDatabase.StatusesFamily);
+        _messageSeq = database.Family(EmbeddedDatabase.MessageSeqFamily);
+        _conversations = database.Family(EmbeddedDatabase.ConversationsFamily);
+        _stats = database.Family(EmbeddedDatabase.ConversationStatsFamily);
+        _timeline = database.Family(EmbeddedDatabase.TimelineFamily);
+        _idempotency = database.Family(EmbeddedDatabase.IdempotencyFamily);
+        for (var i = 0; i < ClaimStripes; i++)
+        {
+            _claimLocks[i] = new Lock();
+        }
+    }
+
+    public ValueTask PutMessageAsync(Message message, IReadOnlyList<StatusChange> statuses, CancellationToken cancellationToken = default)
+    {
+        using var batch = new WriteBatch();
+        batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
+        foreach (var status in statuses)
+        {
+            batch.Put(StoreKeys.Status(message.Id, status.Seq), JsonSerializer.SerializeToUtf8Bytes(status, CoreJsonContext.Default.StatusChange), _statuses);
+        }
+
+        _database.Db.Write(batch, _database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.Message(messageId);
+        var row = _database.Db.Get(key, _messages);
+        if (row is null)
+        {
+            return ValueTask.FromResult<StoredMessage?>(null);
+        }
+
+        var message = JsonSerializer.Deserialize(row, CoreJsonContext.Default.Message)!;
+        var history = new List<StatusChange>(4);
+        using (var iterator = _database.Db.NewIterator(_statuses))
+        {
+            for (iterator.Seek(key); iterator.Valid() && iterator.GetKeySpan().StartsWith(key); iterator.Next())
+            {
+                history.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.StatusChange)!);
+            }
+        }
+
+        var seqRow = _database.Db.Get(key, _messageSeq);
+        long? seq = seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow);
+        return ValueTask.FromResult<StoredMessage?>(new StoredMessage(message, history, seq));
+    }
+
+    public ValueTask EnsureConversationAsync(ConversationSummary conversation, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.Conversation(conversation.Id);
+        lock (_conversationLock)
+        {
+            if (_database.Db.Get(key, _conversations) is null)
+            {
+                _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(conversation, CoreJsonContext.Default.ConversationSummary), _conversations, _database.BufferedWrite);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var row = _database.Db.Get(StoreKeys.Conversation(conversationId), _conversations);
+        return ValueTask.FromResult(row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.ConversationSummary));
+    }
+
+    public ValueTask<ConversationStats> GetConversationStatsAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var row = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
+        return ValueTask.FromResult(row is null ? ConversationStats.Empty : JsonSerializer.Deserialize(row, CoreJsonContext.Default.ConversationStats)!);
+    }
+
+    public ValueTask AppendToTimelineAsync(TimelineAppend append, CancellationToken cancellationToken = default)
+    {
+        var conversationId = append.Message.ConversationId;
+        var seqBytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(seqBytes, append.Seq);
+        using var batch = new WriteBatch();
+        batch.Put(StoreKeys.Timeline(conversationId, append.Seq), StoreKeys.Message(append.Message.Id), _timeline);
+        batch.Put(StoreKeys.Message(append.Message.Id), seqBytes, _messageSeq);
+        batch.Put(StoreKeys.Conversation(conversationId), JsonSerializer.SerializeToUtf8Bytes(append.Stats, CoreJsonContext.Default.ConversationStats), _stats);
+        _database.Db.Write(batch, _database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<TimelineEntry>> ReadTimelineAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var prefix = StoreKeys.Conversation(conversationId);
+        var entries = new List<TimelineEntry>(Math.Min(limit, 256));
+        using var iterator = _database.Db.NewIterator(_timeline);
+        for (iterator.Seek(StoreKeys.Timeline(conversationId, afterSeq + 1)); iterator.Valid() && entries.Count < limit; iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (key.Length != prefix.Length + 9 || !key.StartsWith(prefix))
+            {
+                break;
+            }
+
+            entries.Add(new TimelineEntry(StoreKeys.TimelineSeq(key), new Guid(iterator.GetValueSpan(), bigEndian: true)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<TimelineEntry>>(entries);
+    }
+
+    public ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadIdempotency(StoreKeys.Idempotency(tenantId, key)));
+
+    public ValueTask<IdempotencyRecord?> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.Idempotency(claim.TenantId, claim.Key);
+        // A lightweight transaction in Cassandra; here a lock per key stripe makes read-then-insert atomic.
+        lock (_claimLocks[(uint)HashCode.Combine(claim.TenantId, claim.Key) % ClaimStripes])
+        {
+            if (ReadIdempotency(key) is { } holder)
+            {
+                return ValueTask.FromResult<IdempotencyRecord?>(holder);
+            }
+
+            _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(claim, CoreJsonContext.Default.IdempotencyRecord), _idempotency, _database.BufferedWrite);
+            return ValueTask.FromResult<IdempotencyRecord?>(null);
+        }
+    }
+
+    public ValueTask PutIdempotencyAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.Idempotency(record.TenantId, record.Key);
+        lock (_claimLocks[(uint)HashCode.Combine(record.TenantId, record.Key) % ClaimStripes])
+        {
+            _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord), _idempotency, _database.BufferedWrite);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default)
+    {
+        lock (_claimLocks[(uint)HashCode.Combine(tenantId, key) % ClaimStripes])
+        {
+            _database.Db.Remove(StoreKeys.Idempotency(tenantId, key), _idempotency, _database.BufferedWrite);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private IdempotencyRecord? ReadIdempotency(byte[] key)
+    {
+        var row = _database.Db.Get(key, _idempotency);
+        return row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.IdempotencyRecord);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// Key layouts of the store's column families. Each mirrors a Cassandra primary key: the
+/// partition key first, then the clustering column big-endian so byte order is numeric order.
+/// </summary>
+internal static class StoreKeys
+{
+    public static byte[] Message(Guid id)
+    {
+        var key = new byte[16];
+        id.TryWriteBytes(key, bigEndian: true, out _);
+        return key;
+    }
+
+    public static byte[] Status(Guid id, int seq)
+    {
+        var key = new byte[20];
+        id.TryWriteBytes(key, bigEndian: true, out _);
+        BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(16), seq);
+        return key;
+    }
+
+    public static byte[] Conversation(string conversationId) => Encoding.UTF8.GetBytes(conversationId);
+
+    public static byte[] Timeline(string conversationId, long seq)
+    {
+        var length = Encoding.UTF8.GetByteCount(conversationId);
+        var key = new byte[length + 1 + 8];
+        Encoding.UTF8.GetBytes(conversationId, key);
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(length + 1), seq);
+        return key;
+    }
+
+    public static long TimelineSeq(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[^8..]);
+
+    public static byte[] Idempotency(string tenantId, string idempotencyKey)
+    {
+        var tenantLength = Encoding.UTF8.GetByteCount(tenantId);
+        var key = new byte[tenantLength + 1 + Encoding.UTF8.GetByteCount(idempotencyKey)];
+        Encoding.UTF8.GetBytes(tenantId, key);
+        Encoding.UTF8.GetBytes(idempotencyKey, key.AsSpan(tenantLength + 1));
+        return key;
+    }
+}
