@@ -81,6 +81,12 @@ public sealed class EmbeddedLog : IMessageLog
 
     public ILogConsumer CreateConsumer(string group) => new EmbeddedLogConsumer(this, group);
 
+    /// <summary>At most this many records go into one consumer batch.</summary>
+    internal int MaxConsumeBatch => _options.MaxConsumeBatch;
+
+    /// <summary>True once disposal started: consumers stop instead of waiting for appends that cannot come.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>The durable end of a partition: consumers read below it.</summary>
     internal long PublishedEnd(int partition) => Volatile.Read(ref _published[partition]);
 

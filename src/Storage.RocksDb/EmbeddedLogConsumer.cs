@@ -53,6 +53,14 @@ internal sealed class EmbeddedLogConsumer : ILogConsumer
     {
         while (true)
         {
+            // After disposal the append signal stays completed, so without these checks the loop
+            // would spin forever, ignore cancellation, and could read a closed database.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_log.IsDisposed)
+            {
+                throw new LogUnavailableException("The log is shut down.");
+            }
+
             var signal = _log.NextAppendSignal;
             var count = _readPosition.Length;
             for (var i = 0; i < count; i++)
@@ -66,7 +74,7 @@ internal sealed class EmbeddedLogConsumer : ILogConsumer
                     continue;
                 }
 
-                var entries = _log.Read(partition, from, end, 512);
+                var entries = _log.Read(partition, from, end, _log.MaxConsumeBatch);
                 _nextPartition = (partition + 1) % count;
                 if (entries.Count == 0)
                 {

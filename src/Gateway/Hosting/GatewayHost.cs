@@ -29,7 +29,8 @@ public static partial class GatewayHost
     /// <summary>Builds the host (not started). Throws <see cref="GatewayStartupException"/> for a configuration it refuses.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings ship next to the binary; relative paths such as --data-dir stay relative to the working folder.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, Flags);
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         if (options.Partitions is < 1 or > 1024)

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MessagingGateway.Gateway.Tests;
+
+/// <summary>The gateway as a separate OS process, so a test can kill it without any shutdown path.</summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private GatewayProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<GatewayProcess> StartAsync(string dataDir, string tenantsFile)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { GatewayDll(), "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--tenants-file", tenantsFile })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await gateway.WaitUntilReadyAsync();
+        return gateway;
+    }
+
+    /// <summary>SIGKILL: no flush, no dispose, nothing graceful.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The gateway process did not become ready within 60 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The gateway built next to this test assembly's configuration (Debug or Release).</summary>
+    private static string GatewayDll()
+    {
+        var testDir = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testDir.Parent!.Name; // bin/<configuration>/<tfm>/
+        var root = testDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MessagingGateway.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Cannot find the repository root (MessagingGateway.sln) above " + AppContext.BaseDirectory);
+        }
+
+        var dll = Path.Combine(root.FullName, "src", "Gateway", "bin", configuration, testDir.Name, "MessagingGateway.Gateway.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the gateway first.", dll);
+    }
+}

@@ -1,0 +1,93 @@
+using MessagingGateway.Gateway.Hosting;
+
+namespace MessagingGateway.Gateway.Tests;
+
+public sealed class StartupTests
+{
+    private static string DemoSeeds => Path.Combine(AppContext.BaseDirectory, "seeds", "tenants.json");
+
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://*:0")]
+    [InlineData("http://127.0.0.1:0;http://10.1.2.3:0")]
+    public void The_demo_tenant_refuses_non_loopback_addresses(string urls)
+    {
+        using var folder = new TempDirectory();
+        var error = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", urls, "--data-dir", folder.Path, "--tenants-file", DemoSeeds]));
+        Assert.Contains("demo", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_tenant_runs_on_loopback_with_the_key_from_the_readme()
+    {
+        Assert.True(File.Exists(DemoSeeds), "seeds/tenants.json must ship next to the gateway");
+        using var folder = new TempDirectory();
+        await using var app = GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(folder.Path, "data"), "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync();
+        var address = app.Urls.First();
+        using var client = new GatewayClient(new Uri(address), ReadmeDemoKey());
+        var accepted = await client.SendAsync("""{"channel":"sandbox","from":"+31850000000","to":"+31612345678","content":{"type":"text","text":"Hallo"}}""");
+        Assert.Equal("accepted", accepted["status"]!.GetValue<string>());
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void Non_demo_tenants_may_listen_anywhere()
+    {
+        using var folder = new TempDirectory();
+        var app = GatewayHost.Build(["--urls", "http://0.0.0.0:0", "--data-dir", Path.Combine(folder.Path, "data"), "--tenants-file", TestTenants.WriteFile(folder.Path)]);
+        ((IDisposable)app).Dispose();
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5000")]
+    public void Partition_count_out_of_range_is_refused(string partitions)
+    {
+        using var folder = new TempDirectory();
+        Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", folder.Path, "--partitions", partitions]));
+    }
+
+    [Fact]
+    public async Task A_data_folder_keeps_its_partition_count_and_cannot_be_shared()
+    {
+        using var folder = new TempDirectory();
+        var dataDir = Path.Combine(folder.Path, "data");
+        await using (var gateway = await InProcessGateway.StartAsync(dataDir, "--partitions", "8"))
+        {
+            var shared = Assert.Throws<GatewayStartupException>(() =>
+                GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--tenants-file", TestTenants.WriteFile(folder.Path)]));
+            Assert.Contains("in use", shared.Message, StringComparison.Ordinal);
+        }
+
+        var mismatch = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", dataDir, "--partitions", "16", "--tenants-file", TestTenants.WriteFile(folder.Path)]));
+        Assert.Contains("8 partitions", mismatch.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_tenants_file_is_a_clear_error()
+    {
+        using var folder = new TempDirectory();
+        var error = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", folder.Path, "--tenants-file", Path.Combine(folder.Path, "nope.json")]));
+        Assert.Contains("nope.json", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The demo key as the README documents it, so the walk-through stays true.</summary>
+    private static string ReadmeDemoKey()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "README.md")))
+        {
+            dir = dir.Parent;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(dir!.FullName, "README.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(readme, @"mgw_demo_[A-Za-z0-9]+");
+        Assert.True(match.Success, "README.md must show the demo API key");
+        return match.Value;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MessagingGateway.Gateway.Tests;
+
+/// <summary>Two tenants with their API keys, written as a tenants file the way operators write one.</summary>
+public static class TestTenants
+{
+    public const string AcmeKey = "mgw_acme_Kq3v9TzL0pWc7xYb2NdR";
+    public const string GlobexKey = "mgw_globex_Hs8mQ1aZ5uVe4kJt6FgB";
+
+    public static string WriteFile(string directory)
+    {
+        var path = Path.Combine(directory, "tenants.json");
+        File.WriteAllText(path, $$"""
+            {
+              "tenants": [
+                { "id": "acme", "name": "Acme", "apiKeys": [ { "id": "acme", "sha256": "{{Hash(AcmeKey)}}" } ] },
+                { "id": "globex", "name": "Globex", "apiKeys": [ { "id": "globex", "sha256": "{{Hash(GlobexKey)}}" } ] }
+              ]
+            }
+            """);
+        return path;
+    }
+
+    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}
