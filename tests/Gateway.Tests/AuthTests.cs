@@ -2,14 +2,8 @@ using System.Net;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class AuthTests : IAsyncLifetime
+public sealed class AuthTests : GatewayTest
 {
-    private InProcessGateway _gateway = null!;
-
-    public async Task InitializeAsync() => _gateway = await InProcessGateway.StartAsync();
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     [Theory]
     [InlineData(null)]
     [InlineData("")]
@@ -20,7 +14,7 @@ public sealed class AuthTests : IAsyncLifetime
     [InlineData("mgw_acme_")]
     public async Task Missing_or_unknown_keys_are_401(string? key)
     {
-        using var client = _gateway.Client(key);
+        using var client = Gateway.Client(key);
         using var send = await client.PostJsonAsync("/v1/messages", GatewayClient.WhatsAppText("+31612345678", "x"));
         Assert.Equal(HttpStatusCode.Unauthorized, send.StatusCode);
         Assert.Equal("application/problem+json", send.Content.Headers.ContentType!.MediaType);
@@ -32,7 +26,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Basic_scheme_is_401()
     {
-        using var client = _gateway.Client(apiKey: null);
+        using var client = Gateway.Client(apiKey: null);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/messages/01a207ba-315a-7f7d-87fa-b31008283cc1");
         request.Headers.Authorization = new("Basic", Convert.ToBase64String("acme:x"u8));
         using var response = await client.SendAsync(request);
@@ -42,8 +36,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Another_tenants_message_and_conversation_are_404()
     {
-        using var acme = _gateway.Client(TestTenants.AcmeKey);
-        using var globex = _gateway.Client(TestTenants.GlobexKey);
+        using var acme = Gateway.Client(TestTenants.AcmeKey);
+        using var globex = Gateway.Client(TestTenants.GlobexKey);
         var accepted = await acme.SendAsync(GatewayClient.WhatsAppText("+31612345678", "alleen voor acme"));
         var messageId = accepted["id"]!.GetValue<string>();
         var conversationId = accepted["conversationId"]!.GetValue<string>();
@@ -63,8 +57,8 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public async Task Same_parties_in_two_tenants_are_two_conversations()
     {
-        using var acme = _gateway.Client(TestTenants.AcmeKey);
-        using var globex = _gateway.Client(TestTenants.GlobexKey);
+        using var acme = Gateway.Client(TestTenants.AcmeKey);
+        using var globex = Gateway.Client(TestTenants.GlobexKey);
         var a = await acme.SendAsync(GatewayClient.WhatsAppText("+31612345670", "a"));
         var g = await globex.SendAsync(GatewayClient.WhatsAppText("+31612345670", "g"));
         Assert.NotEqual(a["conversationId"]!.GetValue<string>(), g["conversationId"]!.GetValue<string>());

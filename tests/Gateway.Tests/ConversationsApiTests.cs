@@ -2,32 +2,17 @@ using System.Net;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class ConversationsApiTests : IAsyncLifetime
+public sealed class ConversationsApiTests : GatewayTest
 {
-    private InProcessGateway _gateway = null!;
-    private GatewayClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync();
-        _client = _gateway.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task Conversation_shows_parties_times_and_counts()
     {
-        var first = await _client.SendAsync(GatewayClient.WhatsAppText("+31612340001", "een"));
-        await _client.SendAsync(GatewayClient.WhatsAppText("+31 6 1234 0001", "twee"));
+        var first = await Client.SendAsync(GatewayClient.WhatsAppText("+31612340001", "een"));
+        await Client.SendAsync(GatewayClient.WhatsAppText("+31 6 1234 0001", "twee"));
         var conversationId = first["conversationId"]!.GetValue<string>();
-        await _client.WaitForTimelineAsync(conversationId, 2);
+        await Client.WaitForTimelineAsync(conversationId, 2);
 
-        using var response = await _client.GetAsync($"/v1/conversations/{conversationId}");
+        using var response = await Client.GetAsync($"/v1/conversations/{conversationId}");
         var conversation = await GatewayClient.ReadJsonAsync(response);
         Assert.Equal(conversationId, conversation["id"]!.GetValue<string>());
         Assert.Equal("whatsapp", conversation["channel"]!.GetValue<string>());
@@ -48,18 +33,18 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         string conversationId = null!;
         for (var i = 0; i < 7; i++)
         {
-            var accepted = await _client.SendAsync(GatewayClient.WhatsAppText("+31612340002", $"bericht {i}"));
+            var accepted = await Client.SendAsync(GatewayClient.WhatsAppText("+31612340002", $"bericht {i}"));
             ids.Add(accepted["id"]!.GetValue<string>());
             conversationId = accepted["conversationId"]!.GetValue<string>();
         }
 
-        await _client.WaitForTimelineAsync(conversationId, 7);
+        await Client.WaitForTimelineAsync(conversationId, 7);
         var pageSizes = new List<int>();
         var seen = new List<string>();
         string? cursor = null;
         do
         {
-            using var response = await _client.GetAsync($"/v1/conversations/{conversationId}/messages?limit=3" + (cursor is null ? "" : "&cursor=" + cursor));
+            using var response = await Client.GetAsync($"/v1/conversations/{conversationId}/messages?limit=3" + (cursor is null ? "" : "&cursor=" + cursor));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var page = await GatewayClient.ReadJsonAsync(response);
             var items = page["items"]!.AsArray();
@@ -71,7 +56,7 @@ public sealed class ConversationsApiTests : IAsyncLifetime
 
         Assert.Equal([3, 3, 1], pageSizes);
         Assert.Equal(ids, seen);
-        var timeline = await _client.ReadTimelineAsync(conversationId);
+        var timeline = await Client.ReadTimelineAsync(conversationId);
         Assert.Equal(Enumerable.Range(1, 7), timeline.Select(m => m["conversationSeq"]!.GetValue<int>()));
     }
 
@@ -82,8 +67,8 @@ public sealed class ConversationsApiTests : IAsyncLifetime
     [InlineData("cursor=not-a-cursor", "cursor")]
     public async Task Bad_paging_parameters_are_422(string query, string field)
     {
-        var accepted = await _client.SendAsync(GatewayClient.WhatsAppText("+31612340003", "x"));
-        using var response = await _client.GetAsync($"/v1/conversations/{accepted["conversationId"]}/messages?{query}");
+        var accepted = await Client.SendAsync(GatewayClient.WhatsAppText("+31612340003", "x"));
+        using var response = await Client.GetAsync($"/v1/conversations/{accepted["conversationId"]}/messages?{query}");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.True((await GatewayClient.ReadJsonAsync(response))["errors"]!.AsObject().ContainsKey(field));
     }
@@ -95,7 +80,7 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         const int perClient = 40;
         var sent = await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
-            using var client = _gateway.Client();
+            using var client = Gateway.Client();
             var conversation = "";
             var ids = new List<string>();
             for (var i = 0; i < perClient; i++)
@@ -111,8 +96,8 @@ public sealed class ConversationsApiTests : IAsyncLifetime
         Assert.Equal(clients * perClient, sent.SelectMany(s => s.Ids).Distinct().Count());
         foreach (var (conversation, ids) in sent)
         {
-            await _client.WaitForTimelineAsync(conversation, perClient);
-            var timeline = await _client.ReadTimelineAsync(conversation, pageSize: 200);
+            await Client.WaitForTimelineAsync(conversation, perClient);
+            var timeline = await Client.ReadTimelineAsync(conversation, pageSize: 200);
             Assert.Equal(ids, timeline.Select(m => m["id"]!.GetValue<string>()));
         }
     }

@@ -3,23 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class MessagesApiTests : IAsyncLifetime
+public sealed class MessagesApiTests : GatewayTest
 {
-    private InProcessGateway _gateway = null!;
-    private GatewayClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync();
-        _client = _gateway.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task Send_returns_202_with_id_location_and_the_message_reads_back()
     {
@@ -28,7 +13,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
               "content": { "type": "text", "text": "Je bestelling is onderweg." },
               "metadata": { "orderId": "A-1001" } }
             """;
-        using var response = await _client.PostJsonAsync("/v1/messages", body);
+        using var response = await Client.PostJsonAsync("/v1/messages", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await GatewayClient.ReadJsonAsync(response);
         var id = accepted["id"]!.GetValue<string>();
@@ -39,7 +24,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
         Assert.True(DateTimeOffset.TryParse(accepted["acceptedAt"]!.GetValue<string>(), out _));
         Assert.Equal($"/v1/messages/{id}", response.Headers.Location!.OriginalString);
 
-        using var read = await _client.GetAsync($"/v1/messages/{id}");
+        using var read = await Client.GetAsync($"/v1/messages/{id}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var message = await GatewayClient.ReadJsonAsync(read);
         Assert.Equal(id, message["id"]!.GetValue<string>());
@@ -64,8 +49,8 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [InlineData("""{"channel":"sandbox","from":"+31850000000","to":"+31612345678","content":{"type":"text","text":"Hallo"}}""")]
     public async Task Every_content_type_is_accepted_where_the_channel_supports_it(string body)
     {
-        var accepted = await _client.SendAsync(body);
-        using var read = await _client.GetAsync($"/v1/messages/{accepted["id"]}");
+        var accepted = await Client.SendAsync(body);
+        using var read = await Client.GetAsync($"/v1/messages/{accepted["id"]}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
     }
 
@@ -81,7 +66,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
                 {{GatewayClient.WhatsAppText("+31612345679", "twee")}}
             ] }
             """;
-        using var response = await _client.PostJsonAsync("/v1/messages/batch", body);
+        using var response = await Client.PostJsonAsync("/v1/messages/batch", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var results = (await GatewayClient.ReadJsonAsync(response))["results"]!.AsArray();
         Assert.Equal(5, results.Count);
@@ -99,7 +84,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
 
         foreach (var index in new[] { 0, 4 })
         {
-            using var read = await _client.GetAsync($"/v1/messages/{results[index]!["id"]}");
+            using var read = await Client.GetAsync($"/v1/messages/{results[index]!["id"]}");
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
     }
@@ -110,13 +95,13 @@ public sealed class MessagesApiTests : IAsyncLifetime
         static string Batch(int count) =>
             "{\"messages\":[" + string.Join(',', Enumerable.Range(0, count).Select(i => GatewayClient.WhatsAppText($"+316{i % 50 + 10000000}", $"bericht {i}"))) + "]}";
 
-        using var ok = await _client.PostJsonAsync("/v1/messages/batch", Batch(1000));
+        using var ok = await Client.PostJsonAsync("/v1/messages/batch", Batch(1000));
         Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
         var results = (await GatewayClient.ReadJsonAsync(ok))["results"]!.AsArray();
         Assert.Equal(1000, results.Count);
         Assert.Equal(1000, results.Select(r => r!["id"]!.GetValue<string>()).Distinct().Count());
 
-        using var tooMany = await _client.PostJsonAsync("/v1/messages/batch", Batch(1001));
+        using var tooMany = await Client.PostJsonAsync("/v1/messages/batch", Batch(1001));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
         Assert.NotNull((await GatewayClient.ReadJsonAsync(tooMany))["errors"]!["messages"]);
     }
@@ -129,7 +114,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [InlineData("/v1/nothing-here")]
     public async Task Unknown_resources_are_404_problems(string path)
     {
-        using var response = await _client.GetAsync(path);
+        using var response = await Client.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         var problem = await GatewayClient.ReadJsonAsync(response);
@@ -139,7 +124,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task Health_endpoints_answer_without_a_key()
     {
-        using var anonymous = _gateway.Client(apiKey: null);
+        using var anonymous = Gateway.Client(apiKey: null);
         using var live = await anonymous.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         using var ready = await anonymous.GetAsync("/health/ready");
@@ -150,7 +135,7 @@ public sealed class MessagesApiTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_method_is_a_405_problem()
     {
-        using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/v1/messages"));
+        using var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/v1/messages"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }

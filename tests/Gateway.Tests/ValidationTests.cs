@@ -3,23 +3,8 @@ using MessagingGateway.Core.Model;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class ValidationTests : IAsyncLifetime
+public sealed class ValidationTests : GatewayTest
 {
-    private InProcessGateway _gateway = null!;
-    private GatewayClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await InProcessGateway.StartAsync();
-        _client = _gateway.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
-
     public static TheoryData<string, string> InvalidMessages() => new()
     {
         { """{"channel":"pigeon","from":"+31850000000","to":"+31612345678","content":{"type":"text","text":"x"}}""", "channel" },
@@ -44,7 +29,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [MemberData(nameof(InvalidMessages))]
     public async Task Invalid_messages_are_422_with_the_field_named_and_nothing_is_stored(string body, string field)
     {
-        using var response = await _client.PostJsonAsync("/v1/messages", body);
+        using var response = await Client.PostJsonAsync("/v1/messages", body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, text);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -63,7 +48,7 @@ public sealed class ValidationTests : IAsyncLifetime
     public async Task Too_much_metadata_is_refused()
     {
         var metadata = string.Join(',', Enumerable.Range(0, 21).Select(i => $"\"k{i}\":\"v\""));
-        using var response = await _client.PostJsonAsync("/v1/messages",
+        using var response = await Client.PostJsonAsync("/v1/messages",
             "{\"channel\":\"whatsapp\",\"from\":\"+31850000000\",\"to\":\"+31612345678\",\"content\":{\"type\":\"text\",\"text\":\"x\"},\"metadata\":{" + metadata + "}}");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.True((await GatewayClient.ReadJsonAsync(response))["errors"]!.AsObject().ContainsKey("metadata"));
@@ -78,7 +63,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("""   """, "malformed-json")]
     public async Task Malformed_json_is_400(string body, string slug)
     {
-        using var response = await _client.PostJsonAsync("/v1/messages", body);
+        using var response = await Client.PostJsonAsync("/v1/messages", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await GatewayClient.ReadJsonAsync(response);
         Assert.EndsWith(slug, problem["type"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -90,7 +75,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new ByteArrayContent([]) };
         request.Content.Headers.ContentType = new("application/json");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -100,7 +85,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("application/json; charset=latin1")]
     public async Task Wrong_content_type_is_415(string contentType)
     {
-        using var response = await _client.PostJsonAsync("/v1/messages", GatewayClient.WhatsAppText("+31612345678", "x"), contentType: contentType);
+        using var response = await Client.PostJsonAsync("/v1/messages", GatewayClient.WhatsAppText("+31612345678", "x"), contentType: contentType);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
@@ -108,7 +93,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [Fact]
     public async Task Json_with_a_structured_suffix_type_is_accepted()
     {
-        using var response = await _client.PostJsonAsync("/v1/messages", GatewayClient.WhatsAppText("+31612345678", "x"), contentType: "application/vnd.gateway+json");
+        using var response = await Client.PostJsonAsync("/v1/messages", GatewayClient.WhatsAppText("+31612345678", "x"), contentType: "application/vnd.gateway+json");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
@@ -121,7 +106,7 @@ public sealed class ValidationTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         // As well-behaved clients do for large bodies: the gateway refuses before the upload.
         request.Headers.ExpectContinue = true;
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
@@ -133,7 +118,7 @@ public sealed class ValidationTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body))) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TransferEncodingChunked = true;
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
@@ -145,7 +130,7 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("""[]""", HttpStatusCode.BadRequest)]
     public async Task Batch_envelope_errors(string body, HttpStatusCode expected)
     {
-        using var response = await _client.PostJsonAsync("/v1/messages/batch", body);
+        using var response = await Client.PostJsonAsync("/v1/messages/batch", body);
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
@@ -154,7 +139,7 @@ public sealed class ValidationTests : IAsyncLifetime
     {
         // The parties used above never had a valid message, so no conversation may exist for them.
         var id = ConversationKey.Derive("acme", Channel.WhatsApp, "+31850000000", "+31612345678");
-        using var response = await _client.GetAsync($"/v1/conversations/{id}");
+        using var response = await Client.GetAsync($"/v1/conversations/{id}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

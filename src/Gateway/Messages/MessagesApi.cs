@@ -27,19 +27,13 @@ internal sealed partial class MessagesApi(
     public async Task SendAsync(HttpContext context)
     {
         var tenant = context.Tenant();
-        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        var (ok, key, body) = await ReadRequestAsync(context, options.Value.MaxMessageBytes);
+        if (!ok)
         {
-            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
-        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, options.Value.MaxMessageBytes);
-        if (bodyProblem is not null)
-        {
-            await ProblemWriter.WriteAsync(context, bodyProblem);
-            return;
-        }
-
+        ApiProblem? problem;
         ValidatedSend? send = null;
         byte[]? hash = null;
         try
@@ -71,19 +65,13 @@ internal sealed partial class MessagesApi(
     public async Task SendBatchAsync(HttpContext context)
     {
         var tenant = context.Tenant();
-        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        var (ok, key, body) = await ReadRequestAsync(context, options.Value.MaxBatchBytes);
+        if (!ok)
         {
-            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
-        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, options.Value.MaxBatchBytes);
-        if (bodyProblem is not null)
-        {
-            await ProblemWriter.WriteAsync(context, bodyProblem);
-            return;
-        }
-
+        ApiProblem? problem;
         var items = new List<(SendMessageRequest? Request, ApiProblem? Problem)>();
         byte[]? hash;
         try
@@ -268,6 +256,25 @@ internal sealed partial class MessagesApi(
         }
 
         await JsonResponse.WriteBytesAsync(context, record.StatusCode, record.ResponseBody ?? []);
+    }
+
+    /// <summary>The Idempotency-Key and the buffered JSON body; false once a problem has been answered.</summary>
+    private static async Task<(bool Ok, string? Key, RequestBody Body)> ReadRequestAsync(HttpContext context, long limit)
+    {
+        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        {
+            await ProblemWriter.WriteAsync(context, problem!);
+            return (false, null, default);
+        }
+
+        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, limit);
+        if (bodyProblem is not null)
+        {
+            await ProblemWriter.WriteAsync(context, bodyProblem);
+            return (false, null, default);
+        }
+
+        return (true, key, body);
     }
 
     private static bool TryReadIdempotencyKey(HttpContext context, out string? key, out ApiProblem? problem)

@@ -1,11 +1,11 @@
-namespace MessagingGateway.Storage.Tests;
+namespace MessagingGateway.Tests.Shared;
 
-/// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose.</summary>
+/// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose (shared by the test projects).</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mg-storage-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mg-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
