@@ -83,6 +83,11 @@ public sealed class RocksDbConversationStore : IConversationStore
     public ValueTask EnsureConversationAsync(ConversationSummary conversation, CancellationToken cancellationToken = default)
     {
         var key = StoreKeys.Conversation(conversation.Id);
+        if (_database.Db.Get(key, _conversations) is not null)
+        {
+            return ValueTask.CompletedTask; // the common case: an existing conversation, no lock
+        }
+
         lock (_conversationLock)
         {
             if (_database.Db.Get(key, _conversations) is null)
