@@ -18,11 +18,23 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string ConversationStatsFamily = "conversation_stats";
     internal const string TimelineFamily = "timeline";
     internal const string IdempotencyFamily = "idempotency";
+    internal const string HandoffsFamily = "handoffs";
+    internal const string OrphansFamily = "orphan_receipts";
+    internal const string HandsetInboxFamily = "handset_inbox";
+    internal const string HandsetIdsFamily = "handset_ids";
+    internal const string HandsetPendingFamily = "handset_pending";
+    internal const string SubscriptionsFamily = "webhook_subscriptions";
+    internal const string EventsFamily = "events";
+    internal const string EventIdsFamily = "event_ids";
+    internal const string OutboxFamily = "outbox";
+    internal const string DeadLettersFamily = "dead_letters";
 
     private static readonly string[] Families =
     [
         LogFamily, LogMetaFamily, MessagesFamily, StatusesFamily, MessageSeqFamily,
         ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily,
+        HandoffsFamily, OrphansFamily, HandsetInboxFamily, HandsetIdsFamily, HandsetPendingFamily,
+        SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
     ];
 
     private int _disposed;

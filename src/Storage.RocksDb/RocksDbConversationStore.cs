@@ -56,6 +56,12 @@ public sealed class RocksDbConversationStore : IConversationStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask AppendStatusAsync(Guid messageId, StatusChange change, CancellationToken cancellationToken = default)
+    {
+        _database.Db.Put(StoreKeys.Status(messageId, change.Seq), JsonSerializer.SerializeToUtf8Bytes(change, CoreJsonContext.Default.StatusChange), _statuses, _database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
         var key = StoreKeys.Message(messageId);

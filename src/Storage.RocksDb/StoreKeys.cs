@@ -45,4 +45,23 @@ internal static class StoreKeys
         Encoding.UTF8.GetBytes(idempotencyKey, key.AsSpan(tenantLength + 1));
         return key;
     }
+
+    /// <summary>A key in a tenant's partition: tenant, a zero byte, then the clustering bytes.</summary>
+    public static byte[] TenantPrefixed(string tenantId, ReadOnlySpan<byte> clustering)
+    {
+        var length = Encoding.UTF8.GetByteCount(tenantId);
+        var key = new byte[length + 1 + clustering.Length];
+        Encoding.UTF8.GetBytes(tenantId, key);
+        clustering.CopyTo(key.AsSpan(length + 1));
+        return key;
+    }
+
+    public static byte[] TenantSeq(string tenantId, long seq)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, seq);
+        return TenantPrefixed(tenantId, bytes);
+    }
+
+    public static long TrailingSeq(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[^8..]);
 }

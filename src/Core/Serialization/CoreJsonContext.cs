@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Store;
+using MessagingGateway.Core.Webhooks;
 
 namespace MessagingGateway.Core.Serialization;
 
@@ -15,4 +17,11 @@ namespace MessagingGateway.Core.Serialization;
 [JsonSerializable(typeof(ConversationSummary))]
 [JsonSerializable(typeof(ConversationStats))]
 [JsonSerializable(typeof(IdempotencyRecord))]
+[JsonSerializable(typeof(StatusReceipt))]
+[JsonSerializable(typeof(ChannelHandoff))]
+[JsonSerializable(typeof(HandsetMessage))]
+[JsonSerializable(typeof(WebhookSubscription))]
+[JsonSerializable(typeof(WebhookEvent))]
+[JsonSerializable(typeof(OutboxEntry))]
+[JsonSerializable(typeof(DeadLetter))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -12,6 +12,9 @@ public interface IConversationStore
     /// <summary>Writes the message row and its initial status rows (upsert: writing the same message twice is harmless).</summary>
     ValueTask PutMessageAsync(Message message, IReadOnlyList<StatusChange> statuses, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds one status change to a message's history (clustering by its sequence).</summary>
+    ValueTask AppendStatusAsync(Guid messageId, StatusChange change, CancellationToken cancellationToken = default);
+
     ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts the conversation header if absent (<c>INSERT … IF NOT EXISTS</c>).</summary>

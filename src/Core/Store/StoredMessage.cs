@@ -6,20 +6,5 @@ namespace MessagingGateway.Core.Store;
 public sealed record StoredMessage(Message Message, IReadOnlyList<StatusChange> StatusHistory, long? ConversationSeq)
 {
     /// <summary>The furthest status reached: statuses never go backwards.</summary>
-    public StatusChange CurrentStatus
-    {
-        get
-        {
-            var current = StatusHistory[0];
-            for (var i = 1; i < StatusHistory.Count; i++)
-            {
-                if (current.Status != MessageStatus.Failed && StatusHistory[i].Status > current.Status)
-                {
-                    current = StatusHistory[i];
-                }
-            }
-
-            return current;
-        }
-    }
+    public StatusChange CurrentStatus => StatusProgress.Current(StatusHistory);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Gateway.Http;
@@ -11,9 +10,6 @@ namespace MessagingGateway.Gateway.Conversations;
 /// <summary><c>GET /v1/conversations/{id}</c> and its timeline, <c>GET /v1/conversations/{id}/messages</c>.</summary>
 internal sealed class ConversationsApi(IConversationStore store)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-
     public async Task GetAsync(HttpContext context, string id)
     {
         var conversation = await FindAsync(context, id);
@@ -52,18 +48,9 @@ internal sealed class ConversationsApi(IConversationStore store)
 
     public async Task ListMessagesAsync(HttpContext context, string id)
     {
-        var query = context.Request.Query;
-        var limit = DefaultPageSize;
-        if (query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
+        if (!PageRequest.TryRead(context, "cursor", out var page, out var problem))
         {
-            await ProblemWriter.WriteAsync(context, ApiProblem.Field("limit", $"must be a whole number from 1 to {MaxPageSize}"));
-            return;
-        }
-
-        if (!TimelineCursor.TryDecode(query["cursor"], out var afterSeq))
-        {
-            await ProblemWriter.WriteAsync(context, ApiProblem.Field("cursor", "is not a cursor returned by this endpoint"));
+            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
@@ -74,8 +61,8 @@ internal sealed class ConversationsApi(IConversationStore store)
         }
 
         // One row more than asked tells whether another page follows.
-        var rows = await store.ReadTimelineAsync(conversation.Id, afterSeq, limit + 1, context.RequestAborted);
-        var count = Math.Min(rows.Count, limit);
+        var rows = await store.ReadTimelineAsync(conversation.Id, page.AfterSeq, page.Limit + 1, context.RequestAborted);
+        var count = Math.Min(rows.Count, page.Limit);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
         writer.WriteStartObject();
         writer.WriteStartArray("items"u8);
@@ -88,9 +75,9 @@ internal sealed class ConversationsApi(IConversationStore store)
         }
 
         writer.WriteEndArray();
-        if (rows.Count > limit)
+        if (rows.Count > page.Limit)
         {
-            writer.WriteString("nextCursor"u8, TimelineCursor.Encode(rows[count - 1].Seq));
+            writer.WriteString("nextCursor"u8, PageCursor.Encode(rows[count - 1].Seq));
         }
         else
         {

@@ -3,7 +3,7 @@ using MessagingGateway.Storage.RocksDb;
 namespace MessagingGateway.Gateway.Hosting;
 
 /// <summary>
-/// Owns the embedded database and the log and store on it, and closes them in order: the log
+/// Owns the embedded database and the log and stores on it, and closes them in order: the log
 /// flushes what is queued, then the database closes.
 /// </summary>
 public sealed class EmbeddedStorage : IAsyncDisposable
@@ -22,6 +22,9 @@ public sealed class EmbeddedStorage : IAsyncDisposable
         }
 
         Store = new RocksDbConversationStore(Database);
+        Ledger = new RocksDbDeliveryLedger(Database);
+        Handsets = new RocksDbHandsetInbox(Database);
+        Webhooks = new RocksDbWebhookStore(Database);
     }
 
     public EmbeddedDatabase Database { get; }
@@ -29,6 +32,12 @@ public sealed class EmbeddedStorage : IAsyncDisposable
     public EmbeddedLog Log { get; }
 
     public RocksDbConversationStore Store { get; }
+
+    public RocksDbDeliveryLedger Ledger { get; }
+
+    public RocksDbHandsetInbox Handsets { get; }
+
+    public RocksDbWebhookStore Webhooks { get; }
 
     public async ValueTask DisposeAsync()
     {

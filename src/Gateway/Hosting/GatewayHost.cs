@@ -1,10 +1,17 @@
+using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Store;
+using MessagingGateway.Core.Webhooks;
 using MessagingGateway.Dispatch;
+using MessagingGateway.Dispatch.Sandbox;
+using MessagingGateway.Dispatch.Webhooks;
 using MessagingGateway.Gateway.Conversations;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
+using MessagingGateway.Gateway.Sandbox;
 using MessagingGateway.Gateway.Tenants;
+using MessagingGateway.Gateway.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -84,13 +91,30 @@ public static partial class GatewayHost
         services.AddSingleton<EmbeddedStorage>();
         services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<EmbeddedStorage>().Log);
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Store);
-        services.AddSingleton<TimelineProjector>();
-        services.AddHostedService(sp => sp.GetRequiredService<TimelineProjector>());
+        services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<EmbeddedStorage>().Ledger);
+        services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
+        services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
+        services.Configure<DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
+        services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
+        services.Configure<SandboxOptions>(builder.Configuration.GetSection("Sandbox"));
+        services.AddSingleton<OutboxFeed>();
+        services.AddSingleton<SandboxReceiptClock>();
+        services.AddSingleton<SandboxChannel>();
+        // No provider connectors yet: every channel goes to the sandbox handsets.
+        services.AddSingleton(sp => new ChannelRouter(new Dictionary<Channel, IChannelConnector>(), sp.GetRequiredService<SandboxChannel>()));
+        services.AddSingleton<ConversationProcessor>();
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<WebhookDeliverer>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
+        services.AddHostedService(sp => sp.GetRequiredService<SandboxReceiptClock>());
+        services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddSingleton<MessageIntake>();
         services.AddSingleton<IdempotencyGate>();
         services.AddSingleton<MessagesApi>();
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<HealthApi>();
+        services.AddSingleton<WebhooksApi>();
+        services.AddSingleton<SandboxApi>();
 
         var app = builder.Build();
         try
@@ -110,17 +134,29 @@ public static partial class GatewayHost
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync, SuppressDiagnosticsCallback = _ => false });
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = WriteStatusCodeAsync });
         app.UseMiddleware<ApiKeyAuthentication>();
-        MapRoutes(app);
+        MapRoutes(app, sandboxEndpoints: ListenAddresses.Parse(urls).All(ListenAddresses.IsLoopback));
         return app;
     }
 
-    private static void MapRoutes(WebApplication app)
+    private static void MapRoutes(WebApplication app, bool sandboxEndpoints)
     {
         app.MapPost("/v1/messages", (HttpContext context, MessagesApi api) => api.SendAsync(context));
         app.MapPost("/v1/messages/batch", (HttpContext context, MessagesApi api) => api.SendBatchAsync(context));
         app.MapGet("/v1/messages/{id}", (HttpContext context, string id, MessagesApi api) => api.GetAsync(context, id));
         app.MapGet("/v1/conversations/{id}", (HttpContext context, string id, ConversationsApi api) => api.GetAsync(context, id));
         app.MapGet("/v1/conversations/{id}/messages", (HttpContext context, string id, ConversationsApi api) => api.ListMessagesAsync(context, id));
+        app.MapPut("/v1/webhook", (HttpContext context, WebhooksApi api) => api.PutAsync(context));
+        app.MapGet("/v1/webhook", (HttpContext context, WebhooksApi api) => api.GetAsync(context));
+        app.MapGet("/v1/webhook/dead-letters", (HttpContext context, WebhooksApi api) => api.ListDeadLettersAsync(context));
+        app.MapPost("/v1/webhook/dead-letters/{id}/redeliver", (HttpContext context, string id, WebhooksApi api) => api.RedeliverAsync(context, id));
+        app.MapGet("/v1/events", (HttpContext context, WebhooksApi api) => api.ListEventsAsync(context));
+        if (sandboxEndpoints)
+        {
+            // The handsets stand in for customers' phones; they are only reachable on loopback.
+            app.MapPost("/sandbox/handsets/{address}/reply", (HttpContext context, string address, SandboxApi api) => api.ReplyAsync(context, address));
+            app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
+        }
+
         app.MapGet("/health/live", HealthApi.LiveAsync);
         app.MapGet("/health/ready", (HttpContext context, HealthApi api) => api.ReadyAsync(context));
     }

@@ -7,9 +7,9 @@ namespace MessagingGateway.Gateway.Hosting;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the log takes appends and the
-/// timeline projector runs, so a 202 from this node means what it says.
+/// dispatcher runs, so a 202 from this node means what it says.
 /// </summary>
-internal sealed class HealthApi(TimelineProjector projector, IHostApplicationLifetime lifetime)
+internal sealed class HealthApi(Dispatcher dispatcher, IHostApplicationLifetime lifetime)
 {
     public static async Task LiveAsync(HttpContext context)
     {
@@ -22,14 +22,14 @@ internal sealed class HealthApi(TimelineProjector projector, IHostApplicationLif
 
     public async Task ReadyAsync(HttpContext context)
     {
-        var ready = projector.IsRunning && !lifetime.ApplicationStopping.IsCancellationRequested;
+        var ready = dispatcher.IsRunning && !lifetime.ApplicationStopping.IsCancellationRequested;
         var writer = JsonResponse.Start(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         writer.WriteStartObject();
         writer.WriteString("status"u8, ready ? "ready"u8 : "not-ready"u8);
         writer.WriteStartObject("checks"u8);
         writer.WriteBoolean("log"u8, !lifetime.ApplicationStopping.IsCancellationRequested);
-        writer.WriteBoolean("timelineProjector"u8, projector.IsRunning);
-        writer.WriteBoolean("timelineCaughtUp"u8, projector.IsCaughtUp);
+        writer.WriteBoolean("dispatcher"u8, dispatcher.IsRunning);
+        writer.WriteBoolean("dispatchIdle"u8, dispatcher.IsIdle);
         writer.WriteEndObject();
         writer.WriteEndObject();
         await JsonResponse.FinishAsync(context, writer);

@@ -14,4 +14,6 @@ namespace MessagingGateway.Gateway.Http;
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(MessageContent))]
 [JsonSerializable(typeof(TenantsFile))]
+[JsonSerializable(typeof(Webhooks.WebhookRequest))]
+[JsonSerializable(typeof(Sandbox.HandsetReply))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

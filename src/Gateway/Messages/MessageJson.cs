@@ -54,7 +54,7 @@ internal static class MessageJson
 
         writer.WriteString("acceptedAt"u8, message.AcceptedAt.UtcDateTime);
         var current = stored.CurrentStatus;
-        writer.WriteString("status"u8, StatusName(current.Status));
+        writer.WriteString("status"u8, StatusNames.Of(current.Status));
         if (current.Code is not null)
         {
             writer.WriteString("statusCode"u8, current.Code);
@@ -64,7 +64,7 @@ internal static class MessageJson
         foreach (var change in stored.StatusHistory)
         {
             writer.WriteStartObject();
-            writer.WriteString("status"u8, StatusName(change.Status));
+            writer.WriteString("status"u8, StatusNames.Of(change.Status));
             writer.WriteString("at"u8, change.At.UtcDateTime);
             writer.WriteNumber("seq"u8, change.Seq);
             if (change.Code is not null)
@@ -78,14 +78,4 @@ internal static class MessageJson
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
-
-    private static ReadOnlySpan<byte> StatusName(MessageStatus status) => status switch
-    {
-        MessageStatus.Accepted => "accepted"u8,
-        MessageStatus.Queued => "queued"u8,
-        MessageStatus.Sent => "sent"u8,
-        MessageStatus.Delivered => "delivered"u8,
-        MessageStatus.Read => "read"u8,
-        _ => "failed"u8,
-    };
 }

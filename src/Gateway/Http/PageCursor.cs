@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace MessagingGateway.Gateway.Conversations;
+namespace MessagingGateway.Gateway.Http;
 
 /// <summary>
-/// An opaque page cursor: the last timeline sequence a page returned, base64url-encoded so
+/// An opaque page cursor: the last sequence (timeline, event stream) a page returned, base64url-encoded so
 /// clients treat it as a token rather than a number to compute with.
 /// </summary>
-internal static class TimelineCursor
+internal static class PageCursor
 {
     public static string Encode(long seq)
     {

@@ -1,0 +1,16 @@
+namespace MessagingGateway.Core.Channels;
+
+/// <summary>The sandbox handsets' inboxes: what each simulated phone received, once per message id.</summary>
+public interface IHandsetInbox
+{
+    /// <summary>Stores the message unless the handset has it already; false for a duplicate.</summary>
+    ValueTask<bool> ReceiveAsync(HandsetMessage message, CancellationToken cancellationToken = default);
+
+    ValueTask UpdateAsync(HandsetMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>The handset's messages in the order they arrived.</summary>
+    ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string address, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages whose receipts are not all reported yet (resumed after a restart).</summary>
+    ValueTask<IReadOnlyList<HandsetMessage>> ReadAwaitingReceiptsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,12 @@
+namespace MessagingGateway.Core.Webhooks;
+
+/// <summary>An event still to be delivered to its tenant's endpoint, with its retry state.</summary>
+public sealed record OutboxEntry(
+    string TenantId,
+    long EventSeq,
+    string EventId,
+    string ConversationId,
+    int Attempts,
+    DateTimeOffset? FirstAttemptAt,
+    DateTimeOffset NextAttemptAt,
+    string? LastError);

@@ -1,0 +1,208 @@
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Store;
+using MessagingGateway.Core.Webhooks;
+using MessagingGateway.Dispatch.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MessagingGateway.Dispatch;
+
+/// <summary>
+/// Does what one log record asks, for one conversation at a time: places messages on the
+/// timeline, hands outbound ones to their channel, applies receipts through the status machine,
+/// and publishes the business's events. Every step checks what is already stored first, so a
+/// record processed again after a crash changes nothing twice and sends nothing twice.
+/// </summary>
+public sealed partial class ConversationProcessor(
+    IConversationStore store,
+    IDeliveryLedger ledger,
+    IWebhookStore webhooks,
+    OutboxFeed outbox,
+    ChannelRouter channels,
+    TimeProvider time,
+    IOptions<DispatchOptions> options,
+    ILogger<ConversationProcessor> logger)
+{
+    public async ValueTask ProcessAsync(LogEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.Message is { } message)
+        {
+            var stored = await PlaceOnTimelineAsync(message, cancellationToken);
+            if (message.Direction == MessageDirection.Inbound)
+            {
+                await PublishAsync(WebhookEvents.Inbound(message), cancellationToken);
+            }
+            else
+            {
+                await HandToChannelAsync(stored, cancellationToken);
+            }
+        }
+        else if (envelope.Receipt is { } receipt)
+        {
+            await ApplyReceiptAsync(receipt, cancellationToken);
+        }
+    }
+
+    private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetMessageAsync(message.Id, cancellationToken);
+        if (stored is null)
+        {
+            // The accepting process stopped between the durable append and the store write.
+            var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
+            await store.PutMessageAsync(message, [accepted], cancellationToken);
+            await store.EnsureConversationAsync(
+                new ConversationSummary(message.ConversationId, message.TenantId, message.Channel, message.BusinessAddress, message.CustomerAddress, message.AcceptedAt),
+                cancellationToken);
+            stored = new StoredMessage(message, [accepted], null);
+        }
+
+        if (stored.ConversationSeq is not null)
+        {
+            return stored;
+        }
+
+        var stats = await store.GetConversationStatsAsync(message.ConversationId, cancellationToken);
+        var outbound = message.Direction == MessageDirection.Outbound;
+        var next = new ConversationStats(
+            stats.LastSeq + 1,
+            stats.Outbound + (outbound ? 1 : 0),
+            stats.Inbound + (outbound ? 0 : 1),
+            message.AcceptedAt > stats.LastMessageAt ? message.AcceptedAt : stats.LastMessageAt);
+        await store.AppendToTimelineAsync(new TimelineAppend(message, next.LastSeq, next), cancellationToken);
+        return stored with { ConversationSeq = next.LastSeq };
+    }
+
+    private async ValueTask HandToChannelAsync(StoredMessage stored, CancellationToken cancellationToken)
+    {
+        var message = stored.Message;
+        var history = new List<StatusChange>(stored.StatusHistory);
+        var current = StatusProgress.Current(history);
+        if (current.Status == MessageStatus.Failed)
+        {
+            await PublishAsync(WebhookEvents.Status(message, current), cancellationToken); // stored once; a replay only makes sure
+            return;
+        }
+
+        if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
+        {
+            await PublishAsync(WebhookEvents.Status(message, queued), cancellationToken);
+            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is not null)
+            {
+                return; // handed over before a restart: never send twice
+            }
+        }
+        else
+        {
+            await RecordAsync(message, history, MessageStatus.Queued, time.GetUtcNow(), null, cancellationToken);
+        }
+
+        var connector = channels.For(message.Channel);
+        var settings = options.Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            ChannelSendResult result;
+            try
+            {
+                result = await connector.SendAsync(message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogConnectorError(message.Id, ex);
+                result = ChannelSendResult.Transient("connector_error");
+            }
+
+            switch (result.Outcome)
+            {
+                case SendOutcome.Accepted:
+                    await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
+                    return;
+                case SendOutcome.PermanentFailure:
+                    await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", cancellationToken);
+                    return;
+            }
+
+            if (attempt >= settings.MaxSendAttempts)
+            {
+                await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", cancellationToken);
+                return;
+            }
+
+            // Only this conversation waits; the partition's other conversations go on.
+            var delay = result.RetryAfter ?? Backoff.Delay(settings.SendRetryBaseDelay, settings.SendRetryMaxDelay, attempt);
+            LogSendRetry(message.Id, attempt, result.Code, delay.TotalMilliseconds);
+            await Task.Delay(delay, time, cancellationToken);
+        }
+    }
+
+    private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetMessageAsync(receipt.MessageId, cancellationToken);
+        if (stored is null || stored.Message.TenantId != receipt.TenantId)
+        {
+            await ledger.RecordOrphanAsync(receipt, cancellationToken);
+            LogOrphanReceipt(receipt.MessageId, receipt.Status);
+            return;
+        }
+
+        var history = new List<StatusChange>(stored.StatusHistory);
+        var seen = history.Find(change => change.Status == receipt.Status && change.At == receipt.At && change.Code == receipt.Code);
+        if (seen is not null)
+        {
+            // A replayed receipt: its event may not have been stored before the crash.
+            if (StatusProgress.Current(history, seen.Seq) == seen)
+            {
+                await PublishAsync(WebhookEvents.Status(stored.Message, seen), cancellationToken);
+            }
+
+            return;
+        }
+
+        await RecordAsync(stored.Message, history, receipt.Status, receipt.At, receipt.Code, cancellationToken);
+    }
+
+    /// <summary>Adds a status change; only one that moves the message forward becomes an event.</summary>
+    private async ValueTask RecordAsync(Message message, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, CancellationToken cancellationToken)
+    {
+        var current = StatusProgress.Current(history);
+        var seq = 0;
+        foreach (var change in history)
+        {
+            seq = Math.Max(seq, change.Seq);
+        }
+
+        var next = new StatusChange(status, at, seq + 1, code);
+        await store.AppendStatusAsync(message.Id, next, cancellationToken);
+        history.Add(next);
+        if (StatusProgress.Advances(current.Status, status))
+        {
+            await PublishAsync(WebhookEvents.Status(message, next), cancellationToken);
+        }
+        else
+        {
+            LogLateStatus(message.Id, status, current.Status);
+        }
+    }
+
+    private async ValueTask PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        if (await webhooks.PublishAsync(webhookEvent, time.GetUtcNow(), cancellationToken) is { } entry)
+        {
+            outbox.Add(entry);
+        }
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Channel connector failed for message {MessageId}")]
+    private partial void LogConnectorError(Guid messageId, Exception exception);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Send of message {MessageId} failed transiently (attempt {Attempt}, {Code}); retrying in {DelayMs} ms")]
+    private partial void LogSendRetry(Guid messageId, int attempt, string? code, double delayMs);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Receipt for unknown message {MessageId} ({Status}) recorded as an orphan")]
+    private partial void LogOrphanReceipt(Guid messageId, MessageStatus status);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Debug, Message = "Late {Status} for message {MessageId} kept in history; current status stays {Current}")]
+    private partial void LogLateStatus(Guid messageId, MessageStatus status, MessageStatus current);
+}

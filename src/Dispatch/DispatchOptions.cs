@@ -1,0 +1,16 @@
+namespace MessagingGateway.Dispatch;
+
+/// <summary>Settings of the dispatcher (section <c>Dispatch</c>).</summary>
+public sealed class DispatchOptions
+{
+    /// <summary>First wait after a transient channel failure; doubles per attempt, with jitter.</summary>
+    public TimeSpan SendRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan SendRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Attempts before a transiently failing message ends as <c>failed</c> (<c>retries_exhausted</c>).</summary>
+    public int MaxSendAttempts { get; set; } = 12;
+
+    /// <summary>Records read but not yet finished, per partition, before reading pauses.</summary>
+    public int MaxInFlightPerPartition { get; set; } = 20_000;
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using MessagingGateway.Core.Log;
+
+namespace MessagingGateway.Dispatch;
+
+/// <summary>
+/// The records of one partition, split into one lane per conversation. Lanes run independently
+/// (a conversation waiting on a failing channel holds up no other), each strictly in log order.
+/// The committable offset only passes a record once it and every record before it are finished.
+/// </summary>
+internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping)
+{
+    private readonly Dictionary<string, Queue<(LogEntry Entry, Slot Slot)>> _lanes = new(StringComparer.Ordinal);
+    private readonly Queue<Slot> _slots = new();
+    private readonly Lock _lock = new();
+    private long _committable = -1;
+    private long _committed = -1;
+    private int _runningLanes;
+    private TaskCompletionSource? _drained;
+
+    public int Partition => partition;
+
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _slots.Count;
+            }
+        }
+    }
+
+    public void Add(LogEntry entry)
+    {
+        var conversation = Encoding.UTF8.GetString(entry.Key.Span);
+        var slot = new Slot(entry.Position.Offset);
+        lock (_lock)
+        {
+            _slots.Enqueue(slot);
+            if (_lanes.TryGetValue(conversation, out var lane))
+            {
+                lane.Enqueue((entry, slot));
+                return;
+            }
+
+            lane = new Queue<(LogEntry, Slot)>();
+            lane.Enqueue((entry, slot));
+            _lanes.Add(conversation, lane);
+            _runningLanes++;
+            _ = Task.Run(() => RunLaneAsync(conversation, lane), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Completes when no lane is running any more (after stopping, before the store closes).</summary>
+    public Task DrainAsync()
+    {
+        lock (_lock)
+        {
+            if (_runningLanes == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    /// <summary>The next offset to commit, if it moved since the last call.</summary>
+    public bool TryTakeCommit(out long nextOffset)
+    {
+        lock (_lock)
+        {
+            nextOffset = _committable;
+            if (_committable > _committed)
+            {
+                _committed = _committable;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    private async Task RunLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane)
+    {
+        try
+        {
+            await ProcessLaneAsync(conversation, lane);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (--_runningLanes == 0)
+                {
+                    _drained?.TrySetResult();
+                    _drained = null;
+                }
+            }
+        }
+    }
+
+    private async Task ProcessLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane)
+    {
+        while (true)
+        {
+            (LogEntry Entry, Slot Slot) next;
+            lock (_lock)
+            {
+                if (stopping.IsCancellationRequested || !lane.TryDequeue(out next))
+                {
+                    _lanes.Remove(conversation);
+                    return;
+                }
+            }
+
+            try
+            {
+                await process(next.Entry, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return; // not finished: the record stays uncommitted and is replayed at the next start
+            }
+
+            lock (_lock)
+            {
+                next.Slot.Done = true;
+                while (_slots.TryPeek(out var head) && head.Done)
+                {
+                    _committable = _slots.Dequeue().Offset + 1;
+                }
+            }
+        }
+    }
+
+    private sealed class Slot(long offset)
+    {
+        public long Offset { get; } = offset;
+
+        public bool Done { get; set; }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using MessagingGateway.Core.Webhooks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MessagingGateway.Dispatch.Webhooks;
+
+/// <summary>
+/// Delivers the outbox to each tenant's endpoint, signed with the Standard Webhooks scheme.
+/// Failures are retried with exponential backoff and jitter for the whole retry window (over
+/// 24 h by default), then the event becomes a dead letter that can be redelivered.
+/// </summary>
+public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed feed, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookDeliverer> logger) : BackgroundService
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly ConcurrentDictionary<string, TenantDeliveries> _tenants = new(StringComparer.Ordinal);
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        AllowAutoRedirect = false,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private CancellationToken _stopping;
+
+    /// <summary>How the tenant's deliveries stand (null before its first event).</summary>
+    public DeliveryStatus? StatusOf(string tenantId) => _tenants.TryGetValue(tenantId, out var tenant) ? tenant.Status : null;
+
+    /// <summary>Queues an entry moved back from the dead letters.</summary>
+    public void Redeliver(OutboxEntry entry) => Route(entry);
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        foreach (var tenant in _tenants.Values)
+        {
+            tenant.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        foreach (var entry in await store.ReadOutboxAsync(stoppingToken))
+        {
+            Route(entry);
+        }
+
+        try
+        {
+            await foreach (var entry in feed.Reader.ReadAllAsync(stoppingToken))
+            {
+                Route(entry);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        foreach (var tenant in _tenants.Values)
+        {
+            await tenant.DrainAsync(); // nothing may touch the store once the host closes it
+        }
+    }
+
+    private void Route(OutboxEntry entry) =>
+        _tenants.GetOrAdd(entry.TenantId, _ => new TenantDeliveries(AttemptAsync, time, options.Value.MaxConcurrentPerTenant, _stopping)).Add(entry);
+
+    private async Task<DeliveryAttempt> AttemptAsync(OutboxEntry entry, CancellationToken stopping)
+    {
+        var subscription = await store.GetSubscriptionAsync(entry.TenantId, stopping);
+        var webhookEvent = await store.GetEventAsync(entry.TenantId, entry.EventSeq, stopping);
+        if (subscription is null || webhookEvent is null)
+        {
+            // No endpoint configured: the event stays readable through GET /v1/events.
+            await store.CompleteOutboxAsync(entry, stopping);
+            return new DeliveryAttempt(null, null);
+        }
+
+        var now = time.GetUtcNow();
+        var error = await PostAsync(subscription, webhookEvent, now, stopping);
+        if (error is null)
+        {
+            await store.CompleteOutboxAsync(entry, stopping);
+            return new DeliveryAttempt(null, null);
+        }
+
+        var settings = options.Value;
+        var attempts = entry.Attempts + 1;
+        var first = entry.FirstAttemptAt ?? now;
+        if (now - first >= settings.RetryWindow)
+        {
+            LogDeadLetter(entry.EventId, entry.TenantId, attempts, error);
+            await store.DeadLetterAsync(new DeadLetter(entry with { Attempts = attempts, FirstAttemptAt = first, LastError = error }, now, error), stopping);
+            return new DeliveryAttempt(error, null);
+        }
+
+        var retry = entry with
+        {
+            Attempts = attempts,
+            FirstAttemptAt = first,
+            NextAttemptAt = now + Backoff.Delay(settings.BaseRetryDelay, settings.MaxRetryDelay, attempts),
+            LastError = error,
+        };
+        await store.UpdateOutboxAsync(retry, stopping);
+        LogRetry(entry.EventId, entry.TenantId, attempts, error);
+        return new DeliveryAttempt(error, retry);
+    }
+
+    /// <summary>One signed POST; null on a 2xx, else what went wrong.</summary>
+    private async Task<string?> PostAsync(WebhookSubscription subscription, WebhookEvent webhookEvent, DateTimeOffset now, CancellationToken stopping)
+    {
+        var secrets = new List<WebhookSecret>(subscription.Secrets.Count);
+        foreach (var text in subscription.Secrets)
+        {
+            if (WebhookSecret.TryParse(text, out var secret, out _))
+            {
+                secrets.Add(secret);
+            }
+        }
+
+        var timestamp = now.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(webhookEvent.Body) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.TryAddWithoutValidation(WebhookSignature.IdHeader, webhookEvent.Id);
+        request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secrets, webhookEvent.Id, timestamp, webhookEvent.Body));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return $"no answer within {options.Value.RequestTimeout.TotalSeconds:0.#} s";
+        }
+        catch (HttpRequestException ex)
+        {
+            return "connection failed: " + ex.Message;
+        }
+    }
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Webhook {EventId} for tenant {TenantId} failed (attempt {Attempts}: {Error}); will retry")]
+    private partial void LogRetry(string eventId, string tenantId, int attempts, string error);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Webhook {EventId} for tenant {TenantId} dead-lettered after {Attempts} attempts: {Error}")]
+    private partial void LogDeadLetter(string eventId, string tenantId, int attempts, string error);
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Validation;
+using MessagingGateway.Gateway.Http;
+using MessagingGateway.Gateway.Messages;
+using Microsoft.AspNetCore.Http;
+
+namespace MessagingGateway.Gateway.Sandbox;
+
+/// <summary>
+/// The simulated handsets of the default run: read what a handset received, and make it reply.
+/// A reply is an inbound message on the conversation of the last message the handset got, and
+/// goes through the log like any provider's inbound webhook.
+/// </summary>
+internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, TimeProvider time)
+{
+    private const long MaxBodyBytes = 16 * 1024;
+    private const int MaxReplyLength = 4096;
+
+    public async Task ReplyAsync(HttpContext context, string address)
+    {
+        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, MaxBodyBytes);
+        if (bodyProblem is not null)
+        {
+            await ProblemWriter.WriteAsync(context, bodyProblem);
+            return;
+        }
+
+        HandsetReply? reply;
+        try
+        {
+            var reader = new Utf8JsonReader(body.Content);
+            reply = JsonSerializer.Deserialize(ref reader, ApiJsonContext.Default.HandsetReply);
+        }
+        catch (JsonException)
+        {
+            reply = null;
+        }
+        finally
+        {
+            body.Release();
+        }
+
+        if (reply is null)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.BadRequest("The body must be a JSON object: { \"text\": \"…\" }."));
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(reply.Text) || reply.Text.Length > MaxReplyLength)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.Field("text", $"is required, at most {MaxReplyLength} characters"));
+            return;
+        }
+
+        var received = await inbox.ReadAsync(address, context.RequestAborted);
+        if (received.Count == 0)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.NotFound($"Handset {address} has not received a message yet, so it has nobody to reply to."));
+            return;
+        }
+
+        var last = received[^1];
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = last.TenantId,
+            ConversationId = last.ConversationId,
+            Channel = last.Channel,
+            Direction = MessageDirection.Inbound,
+            From = last.Address,
+            To = last.BusinessAddress,
+            Content = new MessageContent { Type = "text", Text = reply.Text },
+            AcceptedAt = time.GetUtcNow(),
+        };
+
+        try
+        {
+            await intake.AcceptAsync([message], CancellationToken.None);
+        }
+        catch (LogUnavailableException)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable("The message log cannot take writes right now; the reply was not received."));
+            return;
+        }
+
+        var writer = JsonResponse.Start(context, StatusCodes.Status202Accepted);
+        MessageJson.WriteAccepted(writer, message);
+        await JsonResponse.FinishAsync(context, writer);
+    }
+
+    public async Task ListAsync(HttpContext context, string address)
+    {
+        var received = await inbox.ReadAsync(address, context.RequestAborted);
+        var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
+        writer.WriteStartObject();
+        writer.WriteStartArray("items"u8);
+        foreach (var message in received)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("messageId"u8, message.MessageId);
+            writer.WriteString("conversationId"u8, message.ConversationId);
+            writer.WriteString("channel"u8, message.Channel.ToWire());
+            writer.WriteString("from"u8, message.BusinessAddress);
+            writer.WritePropertyName("content"u8);
+            JsonSerializer.Serialize(writer, message.Content, CoreJsonContext.Default.MessageContent);
+            writer.WriteString("receivedAt"u8, message.ReceivedAt.UtcDateTime);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNull("nextCursor"u8);
+        writer.WriteEndObject();
+        await JsonResponse.FinishAsync(context, writer);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>Handoffs (message id → when it went to the channel) and orphan receipts, on the embedded database.</summary>
+public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDeliveryLedger
+{
+    private readonly ColumnFamilyHandle _handoffs = database.Family(EmbeddedDatabase.HandoffsFamily);
+    private readonly ColumnFamilyHandle _orphans = database.Family(EmbeddedDatabase.OrphansFamily);
+
+    public ValueTask<ChannelHandoff?> GetHandoffAsync(Guid messageId, CancellationToken cancellationToken = default)
+    {
+        var row = database.Db.Get(StoreKeys.Message(messageId), _handoffs);
+        return ValueTask.FromResult(row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.ChannelHandoff));
+    }
+
+    public ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default)
+    {
+        database.Db.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs, database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RecordOrphanAsync(StatusReceipt receipt, CancellationToken cancellationToken = default)
+    {
+        // Keyed by message id and status: the same orphan receipt replayed is stored once.
+        var key = new byte[17];
+        receipt.MessageId.TryWriteBytes(key, bigEndian: true, out _);
+        key[16] = (byte)receipt.Status;
+        database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(receipt, CoreJsonContext.Default.StatusReceipt), _orphans, database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<long> CountOrphansAsync(CancellationToken cancellationToken = default)
+    {
+        long count = 0;
+        using var iterator = database.Db.NewIterator(_orphans);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            count++;
+        }
+
+        return ValueTask.FromResult(count);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Serialization;
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// The sandbox handsets' inboxes: rows keyed by address then arrival order; an id index makes a
+/// repeated delivery of one message a no-op; a pending index lists messages still owed receipts.
+/// </summary>
+public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInbox
+{
+    private readonly ColumnFamilyHandle _inbox = database.Family(EmbeddedDatabase.HandsetInboxFamily);
+    private readonly ColumnFamilyHandle _ids = database.Family(EmbeddedDatabase.HandsetIdsFamily);
+    private readonly ColumnFamilyHandle _pending = database.Family(EmbeddedDatabase.HandsetPendingFamily);
+    private readonly Lock _lock = new();
+    private long _lastArrival;
+
+    public ValueTask<bool> ReceiveAsync(HandsetMessage message, CancellationToken cancellationToken = default)
+    {
+        var id = StoreKeys.Message(message.MessageId);
+        lock (_lock)
+        {
+            if (database.Db.Get(id, _ids) is not null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            // Arrival order: ticks made strictly increasing so two messages never share a key.
+            var arrival = Math.Max(message.ReceivedAt.UtcTicks, _lastArrival + 1);
+            _lastArrival = arrival;
+            var key = InboxKey(message.Address, arrival);
+            using var batch = new WriteBatch();
+            batch.Put(key, Serialize(message), _inbox);
+            batch.Put(id, key, _ids);
+            if (message.ReceiptsOwed > 0)
+            {
+                batch.Put(id, key, _pending);
+            }
+            database.Db.Write(batch, database.BufferedWrite);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask UpdateAsync(HandsetMessage message, CancellationToken cancellationToken = default)
+    {
+        var id = StoreKeys.Message(message.MessageId);
+        lock (_lock)
+        {
+            if (database.Db.Get(id, _ids) is not { } key)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            using var batch = new WriteBatch();
+            batch.Put(key, Serialize(message), _inbox);
+            if (message.ReceiptsOwed <= 0)
+            {
+                batch.Delete(id, _pending);
+            }
+
+            database.Db.Write(batch, database.BufferedWrite);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string address, CancellationToken cancellationToken = default)
+    {
+        var prefix = AddressPrefix(address);
+        var messages = new List<HandsetMessage>();
+        using var iterator = database.Db.NewIterator(_inbox);
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix) && iterator.GetKeySpan().Length == prefix.Length + 8; iterator.Next())
+        {
+            messages.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.HandsetMessage)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<HandsetMessage>>(messages);
+    }
+
+    public ValueTask<IReadOnlyList<HandsetMessage>> ReadAwaitingReceiptsAsync(CancellationToken cancellationToken = default)
+    {
+        var messages = new List<HandsetMessage>();
+        using var iterator = database.Db.NewIterator(_pending);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            if (database.Db.Get(iterator.Value(), _inbox) is { } row
+                && JsonSerializer.Deserialize(row, CoreJsonContext.Default.HandsetMessage) is { } message
+                && message.ReceiptsOwed > 0)
+            {
+                messages.Add(message);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<HandsetMessage>>(messages);
+    }
+
+    private static byte[] Serialize(HandsetMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.HandsetMessage);
+
+    private static byte[] AddressPrefix(string address)
+    {
+        var key = new byte[Encoding.UTF8.GetByteCount(address) + 1];
+        Encoding.UTF8.GetBytes(address, key);
+        return key;
+    }
+
+    private static byte[] InboxKey(string address, long arrival)
+    {
+        var prefix = AddressPrefix(address);
+        var key = new byte[prefix.Length + 8];
+        prefix.CopyTo(key, 0);
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(prefix.Length), arrival);
+        return key;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Webhooks;
+using RocksDbSharp;
+
+namespace MessagingGateway.Storage.RocksDb;
+
+/// <summary>
+/// Webhook subscriptions, the per-tenant event stream, the outbox and dead letters. Stream
+/// sequences are assigned under one lock together with the write, so a reader following the
+/// stream with a cursor never sees a later event before an earlier one.
+/// </summary>
+public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookStore
+{
+    private readonly ColumnFamilyHandle _subscriptions = database.Family(EmbeddedDatabase.SubscriptionsFamily);
+    private readonly ColumnFamilyHandle _events = database.Family(EmbeddedDatabase.EventsFamily);
+    private readonly ColumnFamilyHandle _eventIds = database.Family(EmbeddedDatabase.EventIdsFamily);
+    private readonly ColumnFamilyHandle _outbox = database.Family(EmbeddedDatabase.OutboxFamily);
+    private readonly ColumnFamilyHandle _deadLetters = database.Family(EmbeddedDatabase.DeadLettersFamily);
+    private readonly Lock _publishLock = new();
+    private readonly Lock _outboxLock = new();
+    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+
+    public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        var row = database.Db.Get(Encoding.UTF8.GetBytes(tenantId), _subscriptions);
+        return ValueTask.FromResult(row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookSubscription));
+    }
+
+    public ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        database.Db.Put(Encoding.UTF8.GetBytes(subscription.TenantId), JsonSerializer.SerializeToUtf8Bytes(subscription, CoreJsonContext.Default.WebhookSubscription), _subscriptions, database.SyncedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default)
+    {
+        var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
+        lock (_publishLock)
+        {
+            if (database.Db.Get(idKey, _eventIds) is not null)
+            {
+                return ValueTask.FromResult<OutboxEntry?>(null);
+            }
+
+            var seq = NextSeq(webhookEvent.TenantId);
+            var stored = webhookEvent with { Seq = seq };
+            var entry = new OutboxEntry(stored.TenantId, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
+            var key = StoreKeys.TenantSeq(stored.TenantId, seq);
+            var seqBytes = new byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(seqBytes, seq);
+            using var batch = new WriteBatch();
+            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(stored, CoreJsonContext.Default.WebhookEvent), _events);
+            batch.Put(idKey, seqBytes, _eventIds);
+            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+            database.Db.Write(batch, database.BufferedWrite);
+            _lastSeq[stored.TenantId] = seq;
+            return ValueTask.FromResult<OutboxEntry?>(entry);
+        }
+    }
+
+    public ValueTask<WebhookEvent?> GetEventAsync(string tenantId, long seq, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadEvent(tenantId, seq));
+
+    public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, afterSeq, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent)!));
+
+    public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default)
+    {
+        var entries = new List<OutboxEntry>();
+        using var iterator = database.Db.NewIterator(_outbox);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            entries.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.OutboxEntry)!);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(entries);
+    }
+
+    public ValueTask UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.TenantSeq(entry.TenantId, entry.EventSeq);
+        lock (_outboxLock)
+        {
+            // Only an entry still in the outbox is updated: a completed one must not come back.
+            if (database.Db.Get(key, _outbox) is not null)
+            {
+                database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox, database.BufferedWrite);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompleteOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        lock (_outboxLock)
+        {
+            database.Db.Remove(StoreKeys.TenantSeq(entry.TenantId, entry.EventSeq), _outbox, database.BufferedWrite);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.TenantSeq(deadLetter.Entry.TenantId, deadLetter.Entry.EventSeq);
+        lock (_outboxLock)
+        {
+            using var batch = new WriteBatch();
+            batch.Delete(key, _outbox);
+            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(deadLetter, CoreJsonContext.Default.DeadLetter), _deadLetters);
+            database.Db.Write(batch, database.BufferedWrite);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<DeadLetter>>(ReadRange(_deadLetters, tenantId, afterSeq, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.DeadLetter)!));
+
+    public ValueTask<OutboxEntry?> RedeliverAsync(string tenantId, string eventId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var idKey = StoreKeys.TenantPrefixed(tenantId, Encoding.UTF8.GetBytes(eventId));
+        if (database.Db.Get(idKey, _eventIds) is not { } seqBytes)
+        {
+            return ValueTask.FromResult<OutboxEntry?>(null);
+        }
+
+        var key = StoreKeys.TenantSeq(tenantId, BinaryPrimitives.ReadInt64BigEndian(seqBytes));
+        lock (_outboxLock)
+        {
+            if (database.Db.Get(key, _deadLetters) is not { } row)
+            {
+                return ValueTask.FromResult<OutboxEntry?>(null);
+            }
+
+            var dead = JsonSerializer.Deserialize(row, CoreJsonContext.Default.DeadLetter)!;
+            var entry = dead.Entry with { Attempts = 0, FirstAttemptAt = null, NextAttemptAt = now, LastError = null };
+            using var batch = new WriteBatch();
+            batch.Delete(key, _deadLetters);
+            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+            database.Db.Write(batch, database.BufferedWrite);
+            return ValueTask.FromResult<OutboxEntry?>(entry);
+        }
+    }
+
+    private WebhookEvent? ReadEvent(string tenantId, long seq)
+    {
+        var row = database.Db.Get(StoreKeys.TenantSeq(tenantId, seq), _events);
+        return row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent);
+    }
+
+    private List<T> ReadRange<T>(ColumnFamilyHandle family, string tenantId, long afterSeq, int limit, Func<byte[], T> read)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var prefix = StoreKeys.TenantPrefixed(tenantId, []);
+        var items = new List<T>(Math.Min(limit, 256));
+        using var iterator = database.Db.NewIterator(family);
+        for (iterator.Seek(StoreKeys.TenantSeq(tenantId, afterSeq + 1)); iterator.Valid() && items.Count < limit; iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (key.Length != prefix.Length + 8 || !key.StartsWith(prefix))
+            {
+                break;
+            }
+
+            items.Add(read(iterator.Value()));
+        }
+
+        return items;
+    }
+
+    /// <summary>The tenant's next stream sequence; the first use per tenant finds the last one on disk.</summary>
+    private long NextSeq(string tenantId)
+    {
+        if (!_lastSeq.TryGetValue(tenantId, out var last))
+        {
+            last = 0;
+            using var iterator = database.Db.NewIterator(_events);
+            iterator.SeekForPrev(StoreKeys.TenantSeq(tenantId, long.MaxValue));
+            var prefix = StoreKeys.TenantPrefixed(tenantId, []);
+            if (iterator.Valid() && iterator.GetKeySpan().Length == prefix.Length + 8 && iterator.GetKeySpan().StartsWith(prefix))
+            {
+                last = StoreKeys.TrailingSeq(iterator.GetKeySpan());
+            }
+        }
+
+        return last + 1;
+    }
+}
