@@ -27,6 +27,81 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
         return SendAsync(request);
     }
 
+    public Task<HttpResponseMessage> PutJsonAsync(string path, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        return SendAsync(request);
+    }
+
+    public static string SandboxText(string to, string text, string from = "+31850000000") =>
+        "{\"channel\":\"sandbox\",\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"content\":{\"type\":\"text\",\"text\":\"" + text + "\"}}";
+
+    /// <summary>Points the tenant's webhook at <paramref name="url"/>, signed with <paramref name="secret"/>.</summary>
+    public async Task ConfigureWebhookAsync(Uri url, string secret, string? secondarySecret = null)
+    {
+        var body = new JsonObject { ["url"] = url.ToString(), ["secret"] = secret };
+        if (secondarySecret is not null)
+        {
+            body["secondarySecret"] = secondarySecret;
+        }
+
+        using var response = await PutJsonAsync("/v1/webhook", body.ToJsonString());
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls a message until its status is <paramref name="status"/>; returns the message.</summary>
+    public async Task<JsonObject> WaitForStatusAsync(string messageId, string status, int timeoutSeconds = 20)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeoutSeconds);
+        JsonObject? message = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await GetAsync($"/v1/messages/{messageId}");
+            if (response.IsSuccessStatusCode)
+            {
+                message = await ReadJsonAsync(response);
+                if (message["status"]!.GetValue<string>() == status)
+                {
+                    return message;
+                }
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"Message {messageId} did not reach '{status}': {message?.ToJsonString()}");
+        return null!;
+    }
+
+    /// <summary>What the sandbox handset at <paramref name="address"/> received, in arrival order.</summary>
+    public async Task<List<JsonObject>> HandsetInboxAsync(string address)
+    {
+        using var response = await GetAsync($"/sandbox/handsets/{address}/messages");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return [.. (await ReadJsonAsync(response))["items"]!.AsArray().Select(item => item!.AsObject())];
+    }
+
+    /// <summary>The tenant's whole event stream, following cursors.</summary>
+    public async Task<List<JsonObject>> ReadEventsAsync()
+    {
+        var events = new List<JsonObject>();
+        string? cursor = null;
+        while (true)
+        {
+            using var response = await GetAsync("/v1/events?limit=200" + (cursor is null ? "" : "&after=" + cursor));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var page = await ReadJsonAsync(response);
+            var items = page["items"]!.AsArray();
+            if (items.Count == 0)
+            {
+                return events;
+            }
+
+            events.AddRange(items.Select(item => item!.AsObject()));
+            cursor = page["nextCursor"]!.GetValue<string>();
+        }
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)

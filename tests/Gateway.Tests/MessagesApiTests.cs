@@ -34,7 +34,7 @@ public sealed class MessagesApiTests : GatewayTest
         Assert.Equal("Je bestelling is onderweg.", message["content"]!["text"]!.GetValue<string>());
         Assert.Equal("A-1001", message["metadata"]!["orderId"]!.GetValue<string>());
         // Dispatch may already have moved it on; its history always starts with "accepted", seq 1.
-        Assert.Contains(message["status"]!.GetValue<string>(), new[] { "accepted", "queued", "sent", "delivered", "read" });
+        Assert.Contains(message["status"]!.GetValue<string>(), (string[])["accepted", "queued", "sent", "delivered", "read"]);
         var first = message["statusHistory"]!.AsArray()[0]!;
         Assert.Equal("accepted", first["status"]!.GetValue<string>());
         Assert.Equal(1, first["seq"]!.GetValue<int>());
