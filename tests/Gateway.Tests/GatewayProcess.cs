@@ -17,7 +17,7 @@ public sealed class GatewayProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<GatewayProcess> StartAsync(string dataDir, string tenantsFile)
+    public static async Task<GatewayProcess> StartAsync(string dataDir, string tenantsFile, params string[] extraArgs)
     {
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
@@ -26,7 +26,7 @@ public sealed class GatewayProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { GatewayDll(), "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--tenants-file", tenantsFile })
+        foreach (var arg in (string[])[GatewayDll(), "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--tenants-file", tenantsFile, .. extraArgs])
         {
             info.ArgumentList.Add(arg);
         }
