@@ -1,5 +1,10 @@
 using System.Text.Json.Nodes;
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
 using MessagingGateway.Dispatch.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -185,6 +190,43 @@ public sealed class DispatchTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, reply.StatusCode);
         using var empty = await handset.PostJsonAsync($"/sandbox/handsets/{Customer(600)}/reply", """{ "text": "" }""");
         Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+    }
+
+    [Fact]
+    public async Task Flaky_sends_are_retried_until_they_go_and_never_arrive_twice()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(null,
+            "--Sandbox:TransientFailureRate=0.5", "--Sandbox:ReceiptDelay=00:00:00.010", "--Dispatch:SendRetryBaseDelay=00:00:00.010");
+        using var client = gateway.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await client.SendAsync(GatewayClient.SandboxText(Customer(700), $"poging {i}")))["id"]!.GetValue<string>());
+        }
+
+        await client.WaitForStatusAsync(ids[^1], "read");
+        Assert.Equal(ids, (await client.HandsetInboxAsync(Customer(700))).Select(m => m["messageId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Receipts_for_unknown_messages_are_kept_as_orphans_and_counted()
+    {
+        await using var gateway = await InProcessGateway.StartAsync();
+        var log = gateway.Services.GetRequiredService<IMessageLog>();
+        var ledger = gateway.Services.GetRequiredService<IDeliveryLedger>();
+        var receipt = new StatusReceipt(Guid.CreateVersion7(), "acme", "cnv_0123456789abcdef0123456789abcdef", MessageStatus.Delivered, DateTimeOffset.UtcNow);
+        var record = new LogRecord(LogEnvelopeCodec.EncodeKey(receipt.ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForReceipt(receipt)));
+        await log.AppendAsync(record);
+        await log.AppendAsync(record); // a provider's duplicate
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await ledger.CountOrphansAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(100);
+        Assert.Equal(1, await ledger.CountOrphansAsync());
     }
 
     internal static WebhookSecret ParseSecret(string text) =>
