@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -74,6 +76,34 @@ internal readonly struct RequestBody
 
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>Reads a small JSON object body; <paramref name="shape"/> tells the client what was expected.</summary>
+    public static async ValueTask<(T? Value, ApiProblem? Problem)> ReadObjectAsync<T>(HttpContext context, long limit, JsonTypeInfo<T> type, string shape)
+        where T : class
+    {
+        var (body, problem) = await ReadJsonAsync(context, limit);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        T? value;
+        try
+        {
+            var reader = new Utf8JsonReader(body.Content);
+            value = JsonSerializer.Deserialize(ref reader, type);
+        }
+        catch (JsonException)
+        {
+            value = null;
+        }
+        finally
+        {
+            body.Release();
+        }
+
+        return value is null ? (null, ApiProblem.BadRequest("The body must be a JSON object: " + shape)) : (value, null);
     }
 
     /// <summary>SHA-256 of the body: what tells an idempotent retry from a different request.</summary>

@@ -22,31 +22,10 @@ internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, Time
 
     public async Task ReplyAsync(HttpContext context, string address)
     {
-        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, MaxBodyBytes);
-        if (bodyProblem is not null)
-        {
-            await ProblemWriter.WriteAsync(context, bodyProblem);
-            return;
-        }
-
-        HandsetReply? reply;
-        try
-        {
-            var reader = new Utf8JsonReader(body.Content);
-            reply = JsonSerializer.Deserialize(ref reader, ApiJsonContext.Default.HandsetReply);
-        }
-        catch (JsonException)
-        {
-            reply = null;
-        }
-        finally
-        {
-            body.Release();
-        }
-
+        var (reply, problem) = await RequestBody.ReadObjectAsync(context, MaxBodyBytes, ApiJsonContext.Default.HandsetReply, "{ \"text\": \"…\" }.");
         if (reply is null)
         {
-            await ProblemWriter.WriteAsync(context, ApiProblem.BadRequest("The body must be a JSON object: { \"text\": \"…\" }."));
+            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 

@@ -21,31 +21,10 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
     public async Task PutAsync(HttpContext context)
     {
         var tenant = context.Tenant();
-        var (body, bodyProblem) = await RequestBody.ReadJsonAsync(context, MaxBodyBytes);
-        if (bodyProblem is not null)
-        {
-            await ProblemWriter.WriteAsync(context, bodyProblem);
-            return;
-        }
-
-        WebhookRequest? request;
-        try
-        {
-            var reader = new Utf8JsonReader(body.Content);
-            request = JsonSerializer.Deserialize(ref reader, ApiJsonContext.Default.WebhookRequest);
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
-        finally
-        {
-            body.Release();
-        }
-
+        var (request, problem) = await RequestBody.ReadObjectAsync(context, MaxBodyBytes, ApiJsonContext.Default.WebhookRequest, "{ \"url\": \"https://…\", \"secret\": \"whsec_…\" }.");
         if (request is null)
         {
-            await ProblemWriter.WriteAsync(context, ApiProblem.BadRequest("The body must be a JSON object: { \"url\": \"https://…\", \"secret\": \"whsec_…\" }."));
+            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
