@@ -1,4 +1,5 @@
 using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
@@ -117,13 +118,16 @@ public sealed partial class ConversationProcessor(
             switch (result.Outcome)
             {
                 case SendOutcome.Accepted:
+                    GatewayMetrics.MessagesHandedOver.Add(1);
                     await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
                     return;
                 case SendOutcome.PermanentFailure:
+                    GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "permanent"));
                     await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", cancellationToken);
                     return;
             }
 
+            GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "transient"));
             if (attempt >= settings.MaxSendAttempts)
             {
                 await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", cancellationToken);
@@ -143,6 +147,7 @@ public sealed partial class ConversationProcessor(
         if (stored is null || stored.Message.TenantId != receipt.TenantId)
         {
             await ledger.RecordOrphanAsync(receipt, cancellationToken);
+            GatewayMetrics.OrphanReceipts.Add(1);
             LogOrphanReceipt(receipt.MessageId, receipt.Status);
             return;
         }
@@ -176,7 +181,9 @@ public sealed partial class ConversationProcessor(
         var next = new StatusChange(status, at, seq + 1, code);
         await store.AppendStatusAsync(message.Id, next, cancellationToken);
         history.Add(next);
-        if (StatusProgress.Advances(current.Status, status))
+        var advances = StatusProgress.Advances(current.Status, status);
+        GatewayMetrics.StatusChanges.Add(1, new KeyValuePair<string, object?>("status", StatusNames.Of(status)), new KeyValuePair<string, object?>("late", !advances));
+        if (advances)
         {
             await PublishAsync(WebhookEvents.Status(message, next), cancellationToken);
         }

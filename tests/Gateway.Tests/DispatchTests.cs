@@ -227,6 +227,13 @@ public sealed class DispatchTests
 
         await Task.Delay(100);
         Assert.Equal(1, await ledger.CountOrphansAsync());
+
+        // Counted where operators look: the Prometheus endpoint.
+        using var anonymous = gateway.Client(apiKey: null);
+        using var metrics = await anonymous.GetAsync("/metrics");
+        var text = await metrics.Content.ReadAsStringAsync();
+        var line = text.Split('\n').Single(l => l.StartsWith("mgw_receipts_orphaned_total", StringComparison.Ordinal));
+        Assert.True(long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= 2);
     }
 
     internal static WebhookSecret ParseSecret(string text) =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -89,6 +90,7 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
         var error = await PostAsync(subscription, webhookEvent, now, stopping);
         if (error is null)
         {
+            GatewayMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
             await store.CompleteOutboxAsync(entry, stopping);
             return new DeliveryAttempt(null, null);
         }
@@ -99,6 +101,7 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
         if (now - first >= settings.RetryWindow)
         {
             LogDeadLetter(entry.EventId, entry.TenantId, attempts, error);
+            GatewayMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", "dead_lettered"));
             await store.DeadLetterAsync(new DeadLetter(entry with { Attempts = attempts, FirstAttemptAt = first, LastError = error }, now, error), stopping);
             return new DeliveryAttempt(error, null);
         }
@@ -111,6 +114,7 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
             LastError = error,
         };
         await store.UpdateOutboxAsync(retry, stopping);
+        GatewayMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         LogRetry(entry.EventId, entry.TenantId, attempts, error);
         return new DeliveryAttempt(error, retry);
     }

@@ -1,11 +1,12 @@
 using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Core.Webhooks;
-using MessagingGateway.Dispatch;
 using MessagingGateway.Dispatch.Sandbox;
 using MessagingGateway.Dispatch.Webhooks;
+using MessagingGateway.Dispatch;
 using MessagingGateway.Gateway.Conversations;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
@@ -20,6 +21,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace MessagingGateway.Gateway.Hosting;
 
@@ -115,6 +117,7 @@ public static partial class GatewayHost
         services.AddSingleton<HealthApi>();
         services.AddSingleton<WebhooksApi>();
         services.AddSingleton<SandboxApi>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 
         var app = builder.Build();
         try
@@ -157,6 +160,7 @@ public static partial class GatewayHost
             app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
         }
 
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health/live", HealthApi.LiveAsync);
         app.MapGet("/health/ready", (HttpContext context, HealthApi api) => api.ReadyAsync(context));
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
@@ -45,6 +46,7 @@ public sealed class MessageIntake(IMessageLog log, IConversationStore store)
         }
 
         await log.AppendManyAsync(records, positions, cancellationToken);
+        GatewayMetrics.MessagesAccepted.Add(records.Length);
 
         // Durable from here on: these writes must finish even if the client has gone away.
         foreach (var message in messages)
