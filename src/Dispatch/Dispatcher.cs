@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Serialization;
 using Microsoft.Extensions.Hosting;
@@ -7,20 +8,25 @@ using Microsoft.Extensions.Options;
 namespace MessagingGateway.Dispatch;
 
 /// <summary>
-/// Reads the log as consumer group <c>dispatch</c> and feeds each partition's records to its
-/// lanes. Positions are committed after processing, up to the lowest unfinished record, so a
-/// crash replays at most the unfinished tail, and processing is safe to replay.
+/// Reads the log as consumer group <c>dispatch</c> and feeds each assigned partition's records to
+/// its lanes. Positions are committed after processing, up to the lowest unfinished record, so a
+/// crash or a rebalance replays at most the unfinished tail, and processing is safe to replay.
 /// </summary>
-public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor processor, IOptions<DispatchOptions> options, ILogger<Dispatcher> logger) : BackgroundService
+public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor processor, IOptions<DispatchOptions> options, ILogger<Dispatcher> logger)
+    : BackgroundService, IPartitionAssignment
 {
     public const string ConsumerGroup = "dispatch";
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    private readonly ConcurrentDictionary<int, PartitionLanes> _partitions = new();
     private ILogConsumer? _consumer;
-    private PartitionLanes[] _lanes = [];
+    private CancellationToken _stopping;
 
     public bool IsRunning => Volatile.Read(ref _consumer) is not null && ExecuteTask is { IsCompleted: false };
+
+    /// <summary>The partitions this dispatcher owns right now.</summary>
+    public IReadOnlyCollection<int> OwnedPartitions => [.. _partitions.Keys];
 
     /// <summary>Everything durable in the log has been read and finished.</summary>
     public bool IsIdle
@@ -32,7 +38,7 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
                 return false;
             }
 
-            foreach (var lanes in Volatile.Read(ref _lanes))
+            foreach (var lanes in _partitions.Values)
             {
                 if (lanes.InFlight > 0)
                 {
@@ -44,34 +50,64 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Assigned(IReadOnlyList<int> partitions)
     {
-        await using var consumer = log.CreateConsumer(ConsumerGroup);
-        var lanes = new PartitionLanes[log.PartitionCount];
-        for (var p = 0; p < lanes.Length; p++)
+        foreach (var partition in partitions)
         {
-            lanes[p] = new PartitionLanes(p, ProcessWithRetryAsync, stoppingToken);
+            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, _stopping);
         }
 
-        Volatile.Write(ref _lanes, lanes);
+        LogAssigned(partitions.Count);
+    }
+
+    public void Revoked(IReadOnlyList<int> partitions)
+    {
+        // Runs inside the consumer's rebalance: abandon unfinished work, commit what is finished,
+        // and only then let the partitions go, so the next owner starts right after it.
+        foreach (var partition in partitions)
+        {
+            if (_partitions.TryRemove(partition, out var lanes))
+            {
+                lanes.Abandon();
+                lanes.DrainAsync().GetAwaiter().GetResult();
+                if (lanes.TryTakeCommit(out var next) && Volatile.Read(ref _consumer) is { } consumer)
+                {
+                    consumer.CommitAsync(partition, next).AsTask().GetAwaiter().GetResult();
+                }
+
+                lanes.Dispose();
+            }
+        }
+
+        LogRevoked(partitions.Count);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        await using var consumer = log.CreateConsumer(ConsumerGroup, this);
         Volatile.Write(ref _consumer, consumer);
         using var commitTimer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        var commits = CommitLoopAsync(consumer, lanes, commitTimer, stoppingToken);
+        var commits = CommitLoopAsync(consumer, commitTimer, stoppingToken);
         try
         {
             var limit = options.Value.MaxInFlightPerPartition;
             while (!stoppingToken.IsCancellationRequested)
             {
                 var batch = await consumer.ConsumeAsync(stoppingToken);
-                var partition = lanes[batch.Partition];
-                while (partition.InFlight >= limit)
+                if (!_partitions.TryGetValue(batch.Partition, out var lanes))
+                {
+                    continue; // no longer ours: its next owner reads it from the committed position
+                }
+
+                while (lanes.InFlight >= limit)
                 {
                     await Task.Delay(5, stoppingToken); // backpressure: let the lanes catch up
                 }
 
                 foreach (var entry in batch.Entries)
                 {
-                    partition.Add(entry);
+                    lanes.Add(entry);
                 }
             }
         }
@@ -84,23 +120,23 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
         finally
         {
             await commits;
-            foreach (var partition in lanes)
+            foreach (var lanes in _partitions.Values)
             {
-                await partition.DrainAsync(); // nothing may touch the store once the host closes it
+                await lanes.DrainAsync(); // nothing may touch the store once the host closes it
             }
 
-            await CommitAsync(consumer, lanes);
+            await CommitAsync(consumer);
             Volatile.Write(ref _consumer, null);
         }
     }
 
-    private static async Task CommitLoopAsync(ILogConsumer consumer, PartitionLanes[] lanes, PeriodicTimer timer, CancellationToken stoppingToken)
+    private async Task CommitLoopAsync(ILogConsumer consumer, PeriodicTimer timer, CancellationToken stoppingToken)
     {
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await CommitAsync(consumer, lanes);
+                await CommitAsync(consumer);
             }
         }
         catch (OperationCanceledException)
@@ -108,13 +144,13 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
         }
     }
 
-    private static async Task CommitAsync(ILogConsumer consumer, PartitionLanes[] lanes)
+    private async Task CommitAsync(ILogConsumer consumer)
     {
-        foreach (var partition in lanes)
+        foreach (var lanes in _partitions.Values)
         {
-            if (partition.TryTakeCommit(out var next))
+            if (lanes.TryTakeCommit(out var next))
             {
-                await consumer.CommitAsync(partition.Partition, next);
+                await consumer.CommitAsync(lanes.Partition, next);
             }
         }
     }
@@ -156,4 +192,10 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Processing partition {Partition} offset {Offset} failed; retrying in {DelayMs} ms")]
     private partial void LogProcessingFailed(int partition, long offset, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Dispatching {Count} more partition(s)")]
+    private partial void LogAssigned(int count);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Handed over {Count} partition(s) after committing their finished records")]
+    private partial void LogRevoked(int count);
 }

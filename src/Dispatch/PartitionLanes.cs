@@ -8,8 +8,10 @@ namespace MessagingGateway.Dispatch;
 /// (a conversation waiting on a failing channel holds up no other), each strictly in log order.
 /// The committable offset only passes a record once it and every record before it are finished.
 /// </summary>
-internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping)
+internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping) : IDisposable
 {
+    // Stops this partition's lanes alone when the partition moves to another consumer.
+    private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     private readonly Dictionary<string, Queue<(LogEntry Entry, Slot Slot)>> _lanes = new(StringComparer.Ordinal);
     private readonly Queue<Slot> _slots = new();
     private readonly Lock _lock = new();
@@ -19,6 +21,11 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
     private TaskCompletionSource? _drained;
 
     public int Partition => partition;
+
+    /// <summary>Stops the lanes at the next record; unfinished records stay uncommitted for the next owner.</summary>
+    public void Abandon() => _abandon.Cancel();
+
+    public void Dispose() => _abandon.Dispose();
 
     public int InFlight
     {
@@ -109,7 +116,7 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
             (LogEntry Entry, Slot Slot) next;
             lock (_lock)
             {
-                if (stopping.IsCancellationRequested || !lane.TryDequeue(out next))
+                if (_abandon.IsCancellationRequested || !lane.TryDequeue(out next))
                 {
                     _lanes.Remove(conversation);
                     return;
@@ -118,9 +125,9 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
 
             try
             {
-                await process(next.Entry, stopping);
+                await process(next.Entry, _abandon.Token);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
                 return; // not finished: the record stays uncommitted and is replayed at the next start
             }

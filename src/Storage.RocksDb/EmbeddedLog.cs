@@ -79,7 +79,19 @@ public sealed class EmbeddedLog : IMessageLog
         return new ValueTask(append.Completion.Task.WaitAsync(cancellationToken));
     }
 
-    public ILogConsumer CreateConsumer(string group) => new EmbeddedLogConsumer(this, group);
+    public ILogConsumer CreateConsumer(string group, IPartitionAssignment? assignment = null)
+    {
+        var consumer = new EmbeddedLogConsumer(this, group);
+        // One process, one member: every partition is this consumer's, and never moves.
+        var all = new int[PartitionCount];
+        for (var p = 0; p < all.Length; p++)
+        {
+            all[p] = p;
+        }
+
+        assignment?.Assigned(all);
+        return consumer;
+    }
 
     /// <summary>At most this many records go into one consumer batch.</summary>
     internal int MaxConsumeBatch => _options.MaxConsumeBatch;

@@ -14,6 +14,9 @@ public interface IMessageLog : IAsyncDisposable
     /// <summary>Appends several records in one durable write; their positions land in <paramref name="positions"/>.</summary>
     ValueTask AppendManyAsync(ReadOnlyMemory<LogRecord> records, Memory<LogPosition> positions, CancellationToken cancellationToken = default);
 
-    /// <summary>A consumer in <paramref name="group"/> that starts at the group's committed positions.</summary>
-    ILogConsumer CreateConsumer(string group);
+    /// <summary>
+    /// A consumer in <paramref name="group"/> that starts at the group's committed positions and
+    /// reports the partitions it is given (and loses) to <paramref name="assignment"/>.
+    /// </summary>
+    ILogConsumer CreateConsumer(string group, IPartitionAssignment? assignment = null);
 }

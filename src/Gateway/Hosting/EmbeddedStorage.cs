@@ -13,7 +13,8 @@ public sealed class EmbeddedStorage : IAsyncDisposable
         Database = EmbeddedDatabase.Open(options.DataDir);
         try
         {
-            Log = new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions });
+            // With Kafka as the transport the log lives there; the store stays here.
+            Log = options.Transport == "embedded" ? new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions }) : null;
         }
         catch
         {
@@ -29,7 +30,7 @@ public sealed class EmbeddedStorage : IAsyncDisposable
 
     public EmbeddedDatabase Database { get; }
 
-    public EmbeddedLog Log { get; }
+    public EmbeddedLog? Log { get; }
 
     public RocksDbConversationStore Store { get; }
 
@@ -41,7 +42,11 @@ public sealed class EmbeddedStorage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Log.DisposeAsync();
+        if (Log is not null)
+        {
+            await Log.DisposeAsync();
+        }
+
         Database.Dispose();
     }
 }

@@ -33,6 +33,12 @@ public static partial class GatewayHost
         ["--data-dir"] = "Gateway:DataDir",
         ["--partitions"] = "Gateway:Partitions",
         ["--tenants-file"] = "Gateway:TenantsFile",
+        ["--transport"] = "Gateway:Transport",
+        ["--kafka-bootstrap"] = "Gateway:KafkaBootstrap",
+        ["--kafka-dev-cluster"] = "Gateway:KafkaDevCluster",
+        ["--kafka-topic"] = "Gateway:KafkaTopic",
+        ["--kafka-replication"] = "Gateway:KafkaReplication",
+        ["--role"] = "Gateway:Role",
     };
 
     /// <summary>Builds the host (not started). Throws <see cref="GatewayStartupException"/> for a configuration it refuses.</summary>
@@ -47,6 +53,7 @@ public static partial class GatewayHost
             throw new GatewayStartupException($"--partitions must be from 1 to 1024 (got {options.Partitions}).");
         }
 
+        LogTransport.Validate(options);
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrWhiteSpace(urls))
         {
@@ -91,7 +98,7 @@ public static partial class GatewayHost
         services.AddSingleton(tenants);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<EmbeddedStorage>();
-        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<EmbeddedStorage>().Log);
+        LogTransport.Register(services, options);
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Store);
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<EmbeddedStorage>().Ledger);
         services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
@@ -107,9 +114,13 @@ public static partial class GatewayHost
         services.AddSingleton<ConversationProcessor>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<WebhookDeliverer>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
-        services.AddHostedService(sp => sp.GetRequiredService<SandboxReceiptClock>());
-        services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        if (options.Role != "gateway")
+        {
+            // Dispatch nodes consume; gateway-only nodes just append to the log.
+            services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
+            services.AddHostedService(sp => sp.GetRequiredService<SandboxReceiptClock>());
+            services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        }
         services.AddSingleton<MessageIntake>();
         services.AddSingleton<IdempotencyGate>();
         services.AddSingleton<MessagesApi>();
@@ -122,8 +133,10 @@ public static partial class GatewayHost
         var app = builder.Build();
         try
         {
-            // Open the data folder now, so a locked or mismatched folder fails the start, not the first request.
+            // Open the data folder and the log now, so a locked folder, a mismatched partition
+            // count or an unreachable Kafka fails the start, not the first request.
             app.Services.GetRequiredService<EmbeddedStorage>();
+            app.Services.GetRequiredService<IMessageLog>();
         }
         catch (InvalidOperationException ex)
         {
@@ -133,6 +146,12 @@ public static partial class GatewayHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MessagingGateway.Gateway");
         var dataDir = app.Services.GetRequiredService<EmbeddedStorage>().Database.Path;
         LogStarting(logger, urls, dataDir, options.Partitions, tenants.Tenants.Count, tenants.HasDemoTenant);
+        if (app.Services.GetService<Transport.Kafka.KafkaMockCluster>() is { } devCluster)
+        {
+            LogDevCluster(logger, devCluster.BrokerCount, devCluster.BootstrapServers);
+        }
+
+        LogRole(logger, options.Role, options.Transport);
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync, SuppressDiagnosticsCallback = _ => false });
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = WriteStatusCodeAsync });
@@ -183,6 +202,12 @@ public static partial class GatewayHost
         StatusCodes.Status405MethodNotAllowed => ProblemWriter.WriteAsync(context.HttpContext, ApiProblem.MethodNotAllowed()),
         _ => Task.CompletedTask,
     };
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Kafka dev cluster ({Brokers} broker(s)) at {Bootstrap}: other gateways join with --transport kafka --kafka-bootstrap {Bootstrap}")]
+    private static partial void LogDevCluster(ILogger logger, int brokers, string bootstrap);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Role {Role} on the {Transport} log")]
+    private static partial void LogRole(ILogger logger, string role, string transport);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway on {Urls}, data in {DataDir} ({Partitions} partitions), {TenantCount} tenant(s), demo tenant: {Demo}")]
     private static partial void LogStarting(ILogger logger, string urls, string dataDir, int partitions, int tenantCount, bool demo);

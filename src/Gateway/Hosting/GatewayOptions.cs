@@ -14,6 +14,27 @@ public sealed class GatewayOptions
     /// <summary>Tenants and API keys (<c>--tenants-file</c>); the demo tenant by default.</summary>
     public string? TenantsFile { get; set; }
 
+    /// <summary><c>embedded</c> (RocksDB log in the data folder) or <c>kafka</c> (<c>--transport</c>).</summary>
+    public string Transport { get; set; } = "embedded";
+
+    /// <summary>Kafka bootstrap servers (<c>--kafka-bootstrap host:port</c>).</summary>
+    public string? KafkaBootstrap { get; set; }
+
+    /// <summary>Start librdkafka's mock cluster with this many brokers in the process (<c>--kafka-dev-cluster N</c>).</summary>
+    public int KafkaDevCluster { get; set; }
+
+    /// <summary>The topic of conversation records (<c>--kafka-topic</c>).</summary>
+    public string KafkaTopic { get; set; } = "mgw.conversations";
+
+    /// <summary>Replicas for the topic when the gateway creates it (<c>--kafka-replication</c>).</summary>
+    public short KafkaReplication { get; set; } = 1;
+
+    /// <summary>How long Kafka may take to confirm a record before the API answers 503.</summary>
+    public TimeSpan KafkaDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>all</c>, <c>gateway</c> (API only) or <c>dispatch</c> (consumers only) (<c>--role</c>).</summary>
+    public string Role { get; set; } = "all";
+
     /// <summary>Largest body of <c>POST /v1/messages</c>.</summary>
     public long MaxMessageBytes { get; set; } = 64 * 1024;
 

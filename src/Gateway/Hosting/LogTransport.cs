@@ -1,0 +1,73 @@
+using MessagingGateway.Core.Log;
+using MessagingGateway.Transport.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MessagingGateway.Gateway.Hosting;
+
+/// <summary>Chooses and checks the log: the embedded one, a Kafka cluster, or an in-process Kafka dev cluster.</summary>
+internal static class LogTransport
+{
+    public static void Validate(GatewayOptions options)
+    {
+        switch (options.Transport)
+        {
+            case "embedded":
+                if (options.KafkaBootstrap is not null || options.KafkaDevCluster > 0)
+                {
+                    throw new GatewayStartupException("--kafka-bootstrap and --kafka-dev-cluster need --transport kafka.");
+                }
+
+                break;
+            case "kafka":
+                if ((options.KafkaBootstrap is null) == (options.KafkaDevCluster <= 0))
+                {
+                    throw new GatewayStartupException("--transport kafka needs exactly one of --kafka-bootstrap host:port or --kafka-dev-cluster N.");
+                }
+
+                if (options.KafkaDevCluster > 9)
+                {
+                    throw new GatewayStartupException("--kafka-dev-cluster takes 1 to 9 brokers.");
+                }
+
+                break;
+            default:
+                throw new GatewayStartupException($"--transport must be embedded or kafka (got '{options.Transport}').");
+        }
+
+        if (options.Role is not ("all" or "gateway" or "dispatch"))
+        {
+            throw new GatewayStartupException($"--role must be all, gateway or dispatch (got '{options.Role}').");
+        }
+    }
+
+    public static void Register(IServiceCollection services, GatewayOptions options)
+    {
+        if (options.Transport == "embedded")
+        {
+            services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<EmbeddedStorage>().Log!);
+            return;
+        }
+
+        if (options.KafkaDevCluster > 0)
+        {
+            services.AddSingleton(_ =>
+            {
+                var cluster = KafkaMockCluster.Start(options.KafkaDevCluster);
+                cluster.CreateTopic(options.KafkaTopic, options.Partitions, Math.Min(options.KafkaDevCluster, 3));
+                return cluster;
+            });
+        }
+
+        services.AddSingleton<IMessageLog>(sp => new KafkaLog(
+            new KafkaLogOptions
+            {
+                BootstrapServers = options.KafkaBootstrap ?? sp.GetRequiredService<KafkaMockCluster>().BootstrapServers,
+                Topic = options.KafkaTopic,
+                Partitions = options.Partitions,
+                ReplicationFactor = options.KafkaDevCluster > 0 ? (short)Math.Min(options.KafkaDevCluster, 3) : options.KafkaReplication,
+                DeliveryTimeout = options.KafkaDeliveryTimeout,
+            },
+            sp.GetRequiredService<ILoggerFactory>()));
+    }
+}

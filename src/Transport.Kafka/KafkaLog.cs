@@ -1,0 +1,201 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using MessagingGateway.Core.Log;
+using Microsoft.Extensions.Logging;
+
+namespace MessagingGateway.Transport.Kafka;
+
+/// <summary>
+/// The log on Kafka. Records are keyed by conversation id and placed with Kafka's murmur2
+/// partitioner, the same map as the embedded log. The producer is idempotent with acks=all and
+/// batches on its own; an append completes from the delivery reports, never from an awaited
+/// produce per message, and fails (→ 503) when the cluster cannot confirm it in time.
+/// </summary>
+public sealed partial class KafkaLog : IMessageLog
+{
+    private readonly KafkaLogOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger<KafkaLog> _logger;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private int _disposed;
+
+    public KafkaLog(KafkaLogOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<KafkaLog>();
+        EnsureTopic();
+        _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = options.ClientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 2,
+            Partitioner = Partitioner.Murmur2Random,
+            MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
+        })
+            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
+            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
+            .Build();
+    }
+
+    public int PartitionCount => _options.Partitions;
+
+    public async ValueTask<LogPosition> AppendAsync(LogRecord record, CancellationToken cancellationToken = default)
+    {
+        var positions = new LogPosition[1];
+        await AppendManyAsync(new[] { record }, positions, cancellationToken);
+        return positions[0];
+    }
+
+    public ValueTask AppendManyAsync(ReadOnlyMemory<LogRecord> records, Memory<LogPosition> positions, CancellationToken cancellationToken = default)
+    {
+        if (positions.Length < records.Length)
+        {
+            throw new ArgumentException("One position slot is needed per record.", nameof(positions));
+        }
+
+        if (records.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+        }
+
+        var append = new PendingAppend(records.Length, positions);
+        var span = records.Span;
+        for (var i = 0; i < span.Length; i++)
+        {
+            var index = i;
+            try
+            {
+                _producer.Produce(_options.Topic, new Message<byte[], byte[]> { Key = ToArray(span[i].Key), Value = ToArray(span[i].Value) }, report => append.Report(index, report));
+            }
+            catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
+            {
+                // Not queued (local queue full, producer closing): these never reach the cluster.
+                append.NotProduced(span.Length - i, ex);
+                break;
+            }
+        }
+
+        // Cancellation stops the wait, not the produce: once queued a record is delivered or fails.
+        return new ValueTask(append.Completion.WaitAsync(cancellationToken));
+    }
+
+    public ILogConsumer CreateConsumer(string group, IPartitionAssignment? assignment = null) =>
+        new KafkaLogConsumer(_options, group, assignment, _loggers.CreateLogger<KafkaLogConsumer>());
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Graceful: whatever is queued gets its delivery report before we let go.
+            _producer.Flush(_options.DeliveryTimeout);
+            _producer.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static byte[] ToArray(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : memory.ToArray();
+
+    /// <summary>Creates the topic if missing; refuses one whose partition count differs.</summary>
+    private void EnsureTopic()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers, ClientId = _options.ClientId })
+            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
+            .Build();
+        Metadata metadata;
+        try
+        {
+            // All topics: asking for the one topic would let a broker auto-create it with its defaults.
+            metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        }
+        catch (KafkaException ex)
+        {
+            throw new InvalidOperationException($"Cannot reach Kafka at {_options.BootstrapServers}: {ex.Error.Reason}", ex);
+        }
+
+        var topic = metadata.Topics.Find(t => t.Topic == _options.Topic);
+        if (topic is not null && topic.Error.Code == ErrorCode.NoError)
+        {
+            if (topic.Partitions.Count != _options.Partitions)
+            {
+                throw new InvalidOperationException(
+                    $"Topic {_options.Topic} has {topic.Partitions.Count} partitions, the gateway is configured for {_options.Partitions}: " +
+                    "the partition count decides where each conversation lives, so they must match.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            admin.CreateTopicsAsync([new TopicSpecification { Name = _options.Topic, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor }])
+                .GetAwaiter().GetResult();
+        }
+        catch (CreateTopicsException ex) when (ex.Results.TrueForAll(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))
+        {
+            // Another node created it first.
+        }
+    }
+
+    private void LogClient(string level, string message) => LogKafkaClient(level, message);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Kafka client ({Level}): {Message}")]
+    private partial void LogKafkaClient(string level, string message);
+
+    /// <summary>One append: completes when every record has a delivery report.</summary>
+    private sealed class PendingAppend(int count, Memory<LogPosition> positions)
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _remaining = count;
+        private Exception? _failure;
+
+        public Task Completion => _completion.Task;
+
+        public void Report(int index, DeliveryReport<byte[], byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.CompareExchange(ref _failure, new LogUnavailableException($"Kafka did not confirm the record: {report.Error.Reason}", new KafkaException(report.Error)), null);
+            }
+            else
+            {
+                positions.Span[index] = new LogPosition(report.Partition.Value, report.Offset.Value);
+            }
+
+            Done(1);
+        }
+
+        public void NotProduced(int count, Exception reason)
+        {
+            Interlocked.CompareExchange(ref _failure, new LogUnavailableException("Kafka cannot take the record now: " + reason.Message, reason), null);
+            Done(count);
+        }
+
+        private void Done(int count)
+        {
+            if (Interlocked.Add(ref _remaining, -count) == 0)
+            {
+                if (Volatile.Read(ref _failure) is { } failure)
+                {
+                    _completion.TrySetException(failure);
+                }
+                else
+                {
+                    _completion.TrySetResult();
+                }
+            }
+        }
+    }
+}

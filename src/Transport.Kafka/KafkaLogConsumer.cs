@@ -1,0 +1,152 @@
+using Confluent.Kafka;
+using MessagingGateway.Core.Log;
+using Microsoft.Extensions.Logging;
+
+namespace MessagingGateway.Transport.Kafka;
+
+/// <summary>
+/// A member of a Kafka consumer group. Offsets are committed only by the caller, after
+/// processing; on a rebalance the caller is told before partitions move (see
+/// <see cref="IPartitionAssignment"/>) so it can commit what it finished.
+/// </summary>
+internal sealed partial class KafkaLogConsumer : ILogConsumer
+{
+    private const int MaxBatch = 512;
+
+    private readonly KafkaLogOptions _options;
+    private readonly ILogger _logger;
+    private readonly IConsumer<byte[], byte[]> _consumer;
+    private ConsumeResult<byte[], byte[]>? _stashed;
+    private int _disposed;
+
+    public KafkaLogConsumer(KafkaLogOptions options, string group, IPartitionAssignment? assignment, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = options.ClientId,
+            GroupId = group,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 10_000,
+            HeartbeatIntervalMs = 1_000,
+        })
+            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
+            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
+            .SetPartitionsAssignedHandler((_, partitions) => assignment?.Assigned(Numbers(partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
+            .SetPartitionsLostHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
+            .Build();
+        _consumer.Subscribe(options.Topic);
+    }
+
+    public bool IsCaughtUp
+    {
+        get
+        {
+            foreach (var partition in _consumer.Assignment)
+            {
+                var high = _consumer.GetWatermarkOffsets(partition).High;
+                if (high == Offset.Unset)
+                {
+                    high = _consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(1)).High;
+                }
+
+                var position = _consumer.Position(partition);
+                if (high > 0 && (position == Offset.Unset || position < high))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public async ValueTask<LogBatch> ConsumeAsync(CancellationToken cancellationToken)
+    {
+        // The client blocks; run it off the caller's thread. Rebalance callbacks run in here too.
+        return await Task.Run(() => ConsumeBatch(cancellationToken), cancellationToken);
+    }
+
+    public ValueTask CommitAsync(int partition, long nextOffset, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            _consumer.Commit([new TopicPartitionOffset(_options.Topic, partition, nextOffset)]);
+        }
+        catch (KafkaException ex)
+        {
+            // Not ours any more, or the group is rebalancing: the records will be replayed, and processing dedupes.
+            LogCommitFailed(partition, nextOffset, ex.Error.Reason);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                _consumer.Close(); // leaves the group now instead of after the session timeout
+            }
+            catch (KafkaException ex)
+            {
+                LogClient("error", ex.Error.Reason);
+            }
+
+            _consumer.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private LogBatch ConsumeBatch(CancellationToken cancellationToken)
+    {
+        var first = Interlocked.Exchange(ref _stashed, null);
+        while (first is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            first = _consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        var partition = first.Partition.Value;
+        var entries = new List<LogEntry> { ToEntry(first) };
+        while (entries.Count < MaxBatch)
+        {
+            var next = _consumer.Consume(TimeSpan.Zero);
+            if (next is null)
+            {
+                break;
+            }
+
+            if (next.Partition.Value != partition)
+            {
+                _stashed = next; // starts the next batch
+                break;
+            }
+
+            entries.Add(ToEntry(next));
+        }
+
+        return new LogBatch(partition, entries);
+    }
+
+    private static LogEntry ToEntry(ConsumeResult<byte[], byte[]> result) =>
+        new(new LogPosition(result.Partition.Value, result.Offset.Value), result.Message.Timestamp.UtcDateTime, result.Message.Key, result.Message.Value);
+
+    private static int[] Numbers(List<TopicPartition> partitions) => partitions.ConvertAll(p => p.Partition.Value).ToArray();
+
+    private void LogClient(string level, string message) => LogKafkaClient(level, message);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Kafka consumer ({Level}): {Message}")]
+    private partial void LogKafkaClient(string level, string message);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Commit of partition {Partition} at {Offset} not taken ({Reason}); those records will be replayed")]
+    private partial void LogCommitFailed(int partition, long offset, string reason);
+}
