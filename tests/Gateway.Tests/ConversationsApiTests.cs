@@ -2,7 +2,7 @@ using System.Net;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class ConversationsApiTests : GatewayTest
+public class ConversationsApiTests : GatewayTest
 {
     [Fact]
     public async Task Conversation_shows_parties_times_and_counts()

@@ -8,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class DispatchTests
+public class DispatchTests : GatewayTest
 {
+    protected override bool StartsSharedGateway => false;
+
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private static string Customer(int n) => "+316" + (12_000_000 + n);
@@ -18,7 +20,7 @@ public sealed class DispatchTests
     public async Task A_message_reaches_the_handset_and_is_read_with_every_status_once_and_signed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.030");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.030");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
 
@@ -51,7 +53,7 @@ public sealed class DispatchTests
     [Fact]
     public async Task Every_conversation_arrives_in_send_order_on_few_partitions()
     {
-        await using var gateway = await InProcessGateway.StartAsync(null, "--partitions", "2", "--Sandbox:ReceiptDelay=00:00:00.010");
+        await using var gateway = await StartGatewayAsync("--partitions", "2", "--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         const int conversations = 24;
         const int perConversation = 12;
@@ -78,7 +80,7 @@ public sealed class DispatchTests
     public async Task A_conversation_stuck_on_an_unreachable_handset_does_not_hold_back_others()
     {
         var stuck = Customer(200);
-        await using var gateway = await InProcessGateway.StartAsync(null,
+        await using var gateway = await StartGatewayAsync(
             "--partitions", "1", $"--Sandbox:UnreachableAddresses:0={stuck}", "--Sandbox:ReceiptDelay=00:00:00.010",
             "--Dispatch:SendRetryBaseDelay=00:00:00.050", "--Dispatch:MaxSendAttempts=1000");
         using var client = gateway.Client();
@@ -109,7 +111,7 @@ public sealed class DispatchTests
     {
         var refusing = Customer(300);
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, $"--Sandbox:RejectingAddresses:0={refusing}");
+        await using var gateway = await StartGatewayAsync($"--Sandbox:RejectingAddresses:0={refusing}");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
         var rejected = await client.SendAsync(GatewayClient.SandboxText(refusing, "nee"));
@@ -126,7 +128,7 @@ public sealed class DispatchTests
     public async Task Receipts_out_of_order_never_move_a_status_backwards()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReverseReceipts=true", "--Sandbox:ReceiptDelay=00:00:00.020");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReverseReceipts=true", "--Sandbox:ReceiptDelay=00:00:00.020");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
         var accepted = await client.SendAsync(GatewayClient.SandboxText(Customer(400), "achterstevoren"));
@@ -155,7 +157,7 @@ public sealed class DispatchTests
     public async Task A_handset_reply_is_an_inbound_message_on_the_same_conversation()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
         var outbound = await client.SendAsync(GatewayClient.SandboxText(Customer(500), "Wanneer mogen we bezorgen?"));
@@ -184,7 +186,7 @@ public sealed class DispatchTests
     [Fact]
     public async Task A_handset_without_messages_cannot_reply()
     {
-        await using var gateway = await InProcessGateway.StartAsync();
+        await using var gateway = await StartGatewayAsync();
         using var handset = gateway.Client(apiKey: null);
         using var reply = await handset.PostJsonAsync($"/sandbox/handsets/{Customer(600)}/reply", """{ "text": "Hallo?" }""");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, reply.StatusCode);
@@ -195,7 +197,7 @@ public sealed class DispatchTests
     [Fact]
     public async Task Flaky_sends_are_retried_until_they_go_and_never_arrive_twice()
     {
-        await using var gateway = await InProcessGateway.StartAsync(null,
+        await using var gateway = await StartGatewayAsync(
             "--Sandbox:TransientFailureRate=0.5", "--Sandbox:ReceiptDelay=00:00:00.010", "--Dispatch:SendRetryBaseDelay=00:00:00.010");
         using var client = gateway.Client();
         var ids = new List<string>();
@@ -211,7 +213,7 @@ public sealed class DispatchTests
     [Fact]
     public async Task Receipts_for_unknown_messages_are_kept_as_orphans_and_counted()
     {
-        await using var gateway = await InProcessGateway.StartAsync();
+        await using var gateway = await StartGatewayAsync();
         var log = gateway.Services.GetRequiredService<IMessageLog>();
         var ledger = gateway.Services.GetRequiredService<IDeliveryLedger>();
         var receipt = new StatusReceipt(Guid.CreateVersion7(), "acme", "cnv_0123456789abcdef0123456789abcdef", MessageStatus.Delivered, DateTimeOffset.UtcNow);

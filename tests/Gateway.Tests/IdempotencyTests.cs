@@ -2,7 +2,7 @@ using System.Net;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class IdempotencyTests : GatewayTest
+public class IdempotencyTests : GatewayTest
 {
     [Fact]
     public async Task A_retry_with_the_same_key_and_body_replays_the_original_response()

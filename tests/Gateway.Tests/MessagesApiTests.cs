@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class MessagesApiTests : GatewayTest
+public class MessagesApiTests : GatewayTest
 {
     [Fact]
     public async Task Send_returns_202_with_id_location_and_the_message_reads_back()

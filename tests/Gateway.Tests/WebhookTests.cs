@@ -5,8 +5,10 @@ using MessagingGateway.Dispatch.Webhooks;
 
 namespace MessagingGateway.Gateway.Tests;
 
-public sealed class WebhookTests
+public class WebhookTests : GatewayTest
 {
+    protected override bool StartsSharedGateway => false;
+
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private const string NewSecret = "whsec_c2VjcmV0LXR3by0xMjM0NTY3ODkwYWJjZGVm";
 
@@ -15,7 +17,7 @@ public sealed class WebhookTests
     [Fact]
     public async Task Configuration_refuses_endpoints_that_cannot_work()
     {
-        await using var gateway = await InProcessGateway.StartAsync();
+        await using var gateway = await StartGatewayAsync();
         using var client = gateway.Client();
         using (var none = await client.GetAsync("/v1/webhook"))
         {
@@ -51,7 +53,7 @@ public sealed class WebhookTests
     public async Task Configuration_generates_a_secret_and_shows_only_hints()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync();
+        await using var gateway = await StartGatewayAsync();
         using var client = gateway.Client();
         using var put = await client.PutJsonAsync("/v1/webhook", new JsonObject { ["url"] = receiver.Url.ToString() }.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -69,7 +71,7 @@ public sealed class WebhookTests
     public async Task During_rotation_every_delivery_verifies_with_both_secrets()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, NewSecret, secondarySecret: Secret);
         var accepted = await client.SendAsync(GatewayClient.SandboxText(Customer(1), "x"));
@@ -87,7 +89,7 @@ public sealed class WebhookTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Mode = WebhookReceiverMode.Fail;
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010",
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010",
             "--Webhooks:BaseRetryDelay=00:00:00.050", "--Webhooks:MaxRetryDelay=00:00:00.200");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
@@ -137,7 +139,7 @@ public sealed class WebhookTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Mode = WebhookReceiverMode.Fail;
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010",
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010",
             "--Webhooks:RetryWindow=00:00:00.500", "--Webhooks:BaseRetryDelay=00:00:00.050", "--Webhooks:MaxRetryDelay=00:00:00.100");
         using var client = gateway.Client();
         await client.ConfigureWebhookAsync(receiver.Url, Secret);
@@ -176,7 +178,7 @@ public sealed class WebhookTests
         slow.Mode = WebhookReceiverMode.Slow;
         slow.SlowDelay = TimeSpan.FromSeconds(30);
         await using var fast = await WebhookReceiver.StartAsync();
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010", "--Webhooks:RequestTimeout=00:00:30");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010", "--Webhooks:RequestTimeout=00:00:30");
         using var acme = gateway.Client(TestTenants.AcmeKey);
         using var globex = gateway.Client(TestTenants.GlobexKey);
         await acme.ConfigureWebhookAsync(slow.Url, Secret);
@@ -198,7 +200,7 @@ public sealed class WebhookTests
     [Fact]
     public async Task The_event_stream_replays_from_any_cursor()
     {
-        await using var gateway = await InProcessGateway.StartAsync(null, "--Sandbox:ReceiptDelay=00:00:00.010");
+        await using var gateway = await StartGatewayAsync("--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         var accepted = await client.SendAsync(GatewayClient.SandboxText(Customer(300), "x"));
         await client.WaitForStatusAsync(accepted["id"]!.GetValue<string>(), "read");
