@@ -84,12 +84,24 @@ public sealed class DurabilityTests
     }
 
     [Fact]
-    public async Task Killed_mid_stream_every_accepted_message_reaches_its_handset_once_and_every_status_is_one_event()
+    public Task Killed_mid_stream_every_accepted_message_reaches_its_handset_once_and_every_status_is_one_event() =>
+        KillMidStreamAsync([]);
+
+    [Fact]
+    public async Task Killed_mid_stream_on_kafka_every_accepted_message_reaches_its_handset_once()
+    {
+        // The cluster lives in the test process, so it outlives the killed gateway.
+        using var cluster = Transport.Kafka.KafkaMockCluster.Start(3);
+        cluster.CreateTopic("mgw.conversations", 16, 3);
+        await KillMidStreamAsync(["--transport", "kafka", "--kafka-bootstrap", cluster.BootstrapServers]);
+    }
+
+    private static async Task KillMidStreamAsync(string[] transport)
     {
         using var folder = new TempDirectory();
         var dataDir = Path.Combine(folder.Path, "data");
         var tenantsFile = TestTenants.WriteFile(folder.Path);
-        string[] settings = ["--Sandbox:ReceiptDelay=00:00:00.020", "--Webhooks:BaseRetryDelay=00:00:00.050", "--Webhooks:MaxRetryDelay=00:00:00.200"];
+        string[] settings = [.. transport, "--Sandbox:ReceiptDelay=00:00:00.020", "--Webhooks:BaseRetryDelay=00:00:00.050", "--Webhooks:MaxRetryDelay=00:00:00.200"];
         await using var receiver = await WebhookReceiver.StartAsync();
         const int conversations = 10;
         var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, List<string>>();
