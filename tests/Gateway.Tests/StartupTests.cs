@@ -76,6 +76,41 @@ public sealed class StartupTests
         Assert.Contains("nope.json", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--transport", "carrier-pigeon")]
+    [InlineData("--transport", "kafka")]
+    [InlineData("--kafka-dev-cluster", "3")]
+    [InlineData("--role", "everything")]
+    public void Transport_and_role_mistakes_are_clear_errors(string flag, string value)
+    {
+        using var folder = new TempDirectory();
+        var error = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", folder.Path, flag, value]));
+        Assert.Contains(flag, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreachable_kafka_fails_the_start_with_the_address()
+    {
+        using var folder = new TempDirectory();
+        var error = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", folder.Path, "--transport", "kafka", "--kafka-bootstrap", "127.0.0.1:1"]));
+        Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_only_node_accepts_and_leaves_dispatch_to_others()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(null, "--role", "gateway");
+        using var client = gateway.Client();
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        var accepted = await client.SendAsync(GatewayClient.SandboxText("+31612345678", "x"));
+        await Task.Delay(500);
+        using var message = await client.GetAsync($"/v1/messages/{accepted["id"]}");
+        Assert.Equal("accepted", (await GatewayClient.ReadJsonAsync(message))["status"]!.GetValue<string>());
+    }
+
     /// <summary>The demo key as the README documents it, so the walk-through stays true.</summary>
     private static string ReadmeDemoKey()
     {
