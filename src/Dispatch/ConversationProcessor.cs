@@ -24,7 +24,8 @@ public sealed partial class ConversationProcessor(
     ChannelRouter channels,
     TimeProvider time,
     IOptions<DispatchOptions> options,
-    ILogger<ConversationProcessor> logger)
+    ILogger<ConversationProcessor> logger,
+    IEventTopic? eventTopic = null)
 {
     public async ValueTask ProcessAsync(LogEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -198,6 +199,12 @@ public sealed partial class ConversationProcessor(
         if (await webhooks.PublishAsync(webhookEvent, time.GetUtcNow(), cancellationToken) is { } entry)
         {
             outbox.Add(entry);
+        }
+
+        if (eventTopic is not null)
+        {
+            // Also on a replay: the first attempt may have died before this; the id is the same.
+            await eventTopic.PublishAsync(webhookEvent, cancellationToken);
         }
     }
 

@@ -19,6 +19,8 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    private static readonly LogStream[] Streams = [LogStream.Outbound, LogStream.Inbound];
+
     private readonly ConcurrentDictionary<int, PartitionLanes> _partitions = new();
     private ILogConsumer? _consumer;
     private CancellationToken _stopping;
@@ -70,9 +72,9 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
             {
                 lanes.Abandon();
                 lanes.DrainAsync().GetAwaiter().GetResult();
-                if (lanes.TryTakeCommit(out var next) && Volatile.Read(ref _consumer) is { } consumer)
+                if (Volatile.Read(ref _consumer) is { } consumer)
                 {
-                    consumer.CommitAsync(partition, next).AsTask().GetAwaiter().GetResult();
+                    CommitAsync(consumer, lanes).GetAwaiter().GetResult();
                 }
 
                 lanes.Dispose();
@@ -148,9 +150,17 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
     {
         foreach (var lanes in _partitions.Values)
         {
-            if (lanes.TryTakeCommit(out var next))
+            await CommitAsync(consumer, lanes);
+        }
+    }
+
+    private static async Task CommitAsync(ILogConsumer consumer, PartitionLanes lanes)
+    {
+        foreach (var stream in Streams)
+        {
+            if (lanes.TryTakeCommit(stream, out var next))
             {
-                await consumer.CommitAsync(lanes.Partition, next);
+                await consumer.CommitAsync(lanes.Partition, next, stream);
             }
         }
     }

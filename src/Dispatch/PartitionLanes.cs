@@ -6,17 +6,18 @@ namespace MessagingGateway.Dispatch;
 /// <summary>
 /// The records of one partition, split into one lane per conversation. Lanes run independently
 /// (a conversation waiting on a failing channel holds up no other), each strictly in log order.
-/// The committable offset only passes a record once it and every record before it are finished.
+/// The committable offset of each stream only passes a record once it and every record before it
+/// in that stream are finished.
 /// </summary>
 internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping) : IDisposable
 {
     // Stops this partition's lanes alone when the partition moves to another consumer.
     private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     private readonly Dictionary<string, Queue<(LogEntry Entry, Slot Slot)>> _lanes = new(StringComparer.Ordinal);
-    private readonly Queue<Slot> _slots = new();
+    private readonly Queue<Slot>[] _slots = [new(), new()];       // per LogStream, in offset order
     private readonly Lock _lock = new();
-    private long _committable = -1;
-    private long _committed = -1;
+    private readonly long[] _committable = [-1, -1];
+    private readonly long[] _committed = [-1, -1];
     private int _runningLanes;
     private TaskCompletionSource? _drained;
 
@@ -33,7 +34,7 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
         {
             lock (_lock)
             {
-                return _slots.Count;
+                return _slots[0].Count + _slots[1].Count;
             }
         }
     }
@@ -41,10 +42,10 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
     public void Add(LogEntry entry)
     {
         var conversation = Encoding.UTF8.GetString(entry.Key.Span);
-        var slot = new Slot(entry.Position.Offset);
+        var slot = new Slot(entry.Position.Stream, entry.Position.Offset);
         lock (_lock)
         {
-            _slots.Enqueue(slot);
+            _slots[(int)slot.Stream].Enqueue(slot);
             if (_lanes.TryGetValue(conversation, out var lane))
             {
                 lane.Enqueue((entry, slot));
@@ -74,15 +75,16 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
         }
     }
 
-    /// <summary>The next offset to commit, if it moved since the last call.</summary>
-    public bool TryTakeCommit(out long nextOffset)
+    /// <summary>The next offset of <paramref name="stream"/> to commit, if it moved since the last call.</summary>
+    public bool TryTakeCommit(LogStream stream, out long nextOffset)
     {
+        var index = (int)stream;
         lock (_lock)
         {
-            nextOffset = _committable;
-            if (_committable > _committed)
+            nextOffset = _committable[index];
+            if (_committable[index] > _committed[index])
             {
-                _committed = _committable;
+                _committed[index] = _committable[index];
                 return true;
             }
 
@@ -135,16 +137,19 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
             lock (_lock)
             {
                 next.Slot.Done = true;
-                while (_slots.TryPeek(out var head) && head.Done)
+                var stream = (int)next.Slot.Stream;
+                while (_slots[stream].TryPeek(out var head) && head.Done)
                 {
-                    _committable = _slots.Dequeue().Offset + 1;
+                    _committable[stream] = _slots[stream].Dequeue().Offset + 1;
                 }
             }
         }
     }
 
-    private sealed class Slot(long offset)
+    private sealed class Slot(LogStream stream, long offset)
     {
+        public LogStream Stream { get; } = stream;
+
         public long Offset { get; } = offset;
 
         public bool Done { get; set; }

@@ -91,7 +91,7 @@ internal sealed class EmbeddedLogConsumer : ILogConsumer
         }
     }
 
-    public ValueTask CommitAsync(int partition, long nextOffset, CancellationToken cancellationToken = default)
+    public ValueTask CommitAsync(int partition, long nextOffset, LogStream stream = LogStream.Outbound, CancellationToken cancellationToken = default)
     {
         // Buffered: a lost commit only replays records, which processing dedupes.
         _log.WriteMeta(LogKeys.Position(_group, partition), nextOffset);

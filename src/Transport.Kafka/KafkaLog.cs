@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace MessagingGateway.Transport.Kafka;
@@ -12,7 +14,7 @@ namespace MessagingGateway.Transport.Kafka;
 /// batches on its own; an append completes from the delivery reports, never from an awaited
 /// produce per message, and fails (→ 503) when the cluster cannot confirm it in time.
 /// </summary>
-public sealed partial class KafkaLog : IMessageLog
+public sealed partial class KafkaLog : IMessageLog, IEventTopic
 {
     private readonly KafkaLogOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -25,7 +27,7 @@ public sealed partial class KafkaLog : IMessageLog
         _options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger<KafkaLog>();
-        EnsureTopic();
+        EnsureTopics();
         _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -72,9 +74,10 @@ public sealed partial class KafkaLog : IMessageLog
         for (var i = 0; i < span.Length; i++)
         {
             var index = i;
+            var stream = span[i].Stream;
             try
             {
-                _producer.Produce(_options.Topic, new Message<byte[], byte[]> { Key = ToArray(span[i].Key), Value = ToArray(span[i].Value) }, report => append.Report(index, report));
+                _producer.Produce(TopicOf(span[i].Stream), new Message<byte[], byte[]> { Key = ToArray(span[i].Key), Value = ToArray(span[i].Value) }, report => append.Report(index, report, stream));
             }
             catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
             {
@@ -85,6 +88,29 @@ public sealed partial class KafkaLog : IMessageLog
         }
 
         // Cancellation stops the wait, not the produce: once queued a record is delivered or fails.
+        return new ValueTask(append.Completion.WaitAsync(cancellationToken));
+    }
+
+    public ValueTask PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var append = new PendingAppend(1, new LogPosition[1]);
+        try
+        {
+            _producer.Produce(
+                _options.EventsTopic,
+                new Message<byte[], byte[]>
+                {
+                    Key = Encoding.UTF8.GetBytes(webhookEvent.ConversationId),
+                    Value = webhookEvent.Body,
+                    Headers = new Headers { { "type", Encoding.UTF8.GetBytes(webhookEvent.Type) }, { "tenant", Encoding.UTF8.GetBytes(webhookEvent.TenantId) } },
+                },
+                report => append.Report(0, report, LogStream.Outbound));
+        }
+        catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
+        {
+            append.NotProduced(1, ex);
+        }
+
         return new ValueTask(append.Completion.WaitAsync(cancellationToken));
     }
 
@@ -108,8 +134,10 @@ public sealed partial class KafkaLog : IMessageLog
             ? segment.Array
             : memory.ToArray();
 
-    /// <summary>Creates the topic if missing; refuses one whose partition count differs.</summary>
-    private void EnsureTopic()
+    private string TopicOf(LogStream stream) => stream == LogStream.Outbound ? _options.OutboundTopic : _options.InboundTopic;
+
+    /// <summary>Creates the topics if missing; refuses ones whose partition count differs.</summary>
+    private void EnsureTopics()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers, ClientId = _options.ClientId })
             .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
@@ -125,23 +153,30 @@ public sealed partial class KafkaLog : IMessageLog
             throw new InvalidOperationException($"Cannot reach Kafka at {_options.BootstrapServers}: {ex.Error.Reason}", ex);
         }
 
-        var topic = metadata.Topics.Find(t => t.Topic == _options.Topic);
-        if (topic is not null && topic.Error.Code == ErrorCode.NoError)
+        var missing = new List<TopicSpecification>();
+        foreach (var name in (string[])[_options.OutboundTopic, _options.InboundTopic, _options.EventsTopic])
         {
-            if (topic.Partitions.Count != _options.Partitions)
+            var topic = metadata.Topics.Find(t => t.Topic == name);
+            if (topic is null || topic.Error.Code != ErrorCode.NoError)
+            {
+                missing.Add(new TopicSpecification { Name = name, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor });
+            }
+            else if (topic.Partitions.Count != _options.Partitions)
             {
                 throw new InvalidOperationException(
-                    $"Topic {_options.Topic} has {topic.Partitions.Count} partitions, the gateway is configured for {_options.Partitions}: " +
+                    $"Topic {name} has {topic.Partitions.Count} partitions, the gateway is configured for {_options.Partitions}: " +
                     "the partition count decides where each conversation lives, so they must match.");
             }
+        }
 
+        if (missing.Count == 0)
+        {
             return;
         }
 
         try
         {
-            admin.CreateTopicsAsync([new TopicSpecification { Name = _options.Topic, NumPartitions = _options.Partitions, ReplicationFactor = _options.ReplicationFactor }])
-                .GetAwaiter().GetResult();
+            admin.CreateTopicsAsync(missing).GetAwaiter().GetResult();
         }
         catch (CreateTopicsException ex) when (ex.Results.TrueForAll(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))
         {
@@ -163,7 +198,7 @@ public sealed partial class KafkaLog : IMessageLog
 
         public Task Completion => _completion.Task;
 
-        public void Report(int index, DeliveryReport<byte[], byte[]> report)
+        public void Report(int index, DeliveryReport<byte[], byte[]> report, LogStream stream)
         {
             if (report.Error.IsError)
             {
@@ -171,7 +206,7 @@ public sealed partial class KafkaLog : IMessageLog
             }
             else
             {
-                positions.Span[index] = new LogPosition(report.Partition.Value, report.Offset.Value);
+                positions.Span[index] = new LogPosition(report.Partition.Value, report.Offset.Value, stream);
             }
 
             Done(1);

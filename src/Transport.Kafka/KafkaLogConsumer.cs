@@ -28,6 +28,8 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             BootstrapServers = options.BootstrapServers,
             ClientId = options.ClientId,
             GroupId = group,
+            // Range gives partition p of both topics to the same member: one owner per conversation.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -40,7 +42,7 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             .SetPartitionsRevokedHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
             .SetPartitionsLostHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
             .Build();
-        _consumer.Subscribe(options.Topic);
+        _consumer.Subscribe([options.OutboundTopic, options.InboundTopic]);
     }
 
     public bool IsCaughtUp
@@ -72,11 +74,12 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
         return await Task.Run(() => ConsumeBatch(cancellationToken), cancellationToken);
     }
 
-    public ValueTask CommitAsync(int partition, long nextOffset, CancellationToken cancellationToken = default)
+    public ValueTask CommitAsync(int partition, long nextOffset, LogStream stream = LogStream.Outbound, CancellationToken cancellationToken = default)
     {
         try
         {
-            _consumer.Commit([new TopicPartitionOffset(_options.Topic, partition, nextOffset)]);
+            var topic = stream == LogStream.Outbound ? _options.OutboundTopic : _options.InboundTopic;
+            _consumer.Commit([new TopicPartitionOffset(topic, partition, nextOffset)]);
         }
         catch (KafkaException ex)
         {
@@ -125,7 +128,7 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
                 break;
             }
 
-            if (next.Partition.Value != partition)
+            if (next.Partition.Value != partition || next.Topic != first.Topic)
             {
                 _stashed = next; // starts the next batch
                 break;
@@ -137,10 +140,14 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
         return new LogBatch(partition, entries);
     }
 
-    private static LogEntry ToEntry(ConsumeResult<byte[], byte[]> result) =>
-        new(new LogPosition(result.Partition.Value, result.Offset.Value), result.Message.Timestamp.UtcDateTime, result.Message.Key, result.Message.Value);
+    private LogEntry ToEntry(ConsumeResult<byte[], byte[]> result)
+    {
+        var stream = result.Topic == _options.OutboundTopic ? LogStream.Outbound : LogStream.Inbound;
+        return new(new LogPosition(result.Partition.Value, result.Offset.Value, stream), result.Message.Timestamp.UtcDateTime, result.Message.Key, result.Message.Value);
+    }
 
-    private static int[] Numbers(List<TopicPartition> partitions) => partitions.ConvertAll(p => p.Partition.Value).ToArray();
+    /// <summary>Partition numbers: partition p of both topics holds the same conversations and goes to one owner.</summary>
+    private static int[] Numbers(List<TopicPartition> partitions) => partitions.ConvertAll(p => p.Partition.Value).Distinct().ToArray();
 
     private void LogClient(string level, string message) => LogKafkaClient(level, message);
 

@@ -5,13 +5,20 @@ public sealed record KafkaLogOptions
 {
     public required string BootstrapServers { get; init; }
 
-    /// <summary>
-    /// The topic of conversation records: outbound and inbound messages and receipts of a
-    /// conversation share it (and so a partition), which is what keeps them in order.
-    /// </summary>
-    public string Topic { get; init; } = "mgw.conversations";
+    /// <summary>Outbound messages (what businesses send).</summary>
+    public string OutboundTopic { get; init; } = "mgw.outbound";
 
-    /// <summary>Partitions when the topic is created; an existing topic must match (the key → partition map depends on it).</summary>
+    /// <summary>Inbound messages and receipts (what channels bring back).</summary>
+    public string InboundTopic { get; init; } = "mgw.inbound";
+
+    /// <summary>Business events (message.status, message.inbound, …), mirrored for other systems.</summary>
+    public string EventsTopic { get; init; } = "mgw.events";
+
+    /// <summary>
+    /// Partitions of each topic when created; existing topics must match. Outbound and inbound
+    /// must have the same count: a conversation then has the same partition in both, and one
+    /// consumer owns both halves of it.
+    /// </summary>
     public int Partitions { get; init; } = 16;
 
     /// <summary>Replicas when the topic is created (3 on a real cluster, so acks=all means something).</summary>

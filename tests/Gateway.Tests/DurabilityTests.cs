@@ -91,8 +91,7 @@ public sealed class DurabilityTests
     public async Task Killed_mid_stream_on_kafka_every_accepted_message_reaches_its_handset_once()
     {
         // The cluster lives in the test process, so it outlives the killed gateway.
-        using var cluster = Transport.Kafka.KafkaMockCluster.Start(3);
-        cluster.CreateTopic("mgw.conversations", 16, 3);
+        using var cluster = KafkaArgs.ClusterWithTopics(3);
         await KillMidStreamAsync(["--transport", "kafka", "--kafka-bootstrap", cluster.BootstrapServers]);
     }
 

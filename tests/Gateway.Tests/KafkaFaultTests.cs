@@ -10,15 +10,14 @@ namespace MessagingGateway.Gateway.Tests;
 /// <summary>Faults injected into a (mock) Kafka cluster while the gateway runs on it.</summary>
 public sealed class KafkaFaultTests
 {
-    private const string Topic = "mgw.conversations";
+    private const string Topic = "mgw.outbound";
 
     private static string Customer(int n) => "+316" + (15_000_000 + n);
 
     [Fact]
     public async Task During_an_outage_requests_get_503_not_a_false_202_and_everything_acknowledged_arrives()
     {
-        using var cluster = KafkaMockCluster.Start(1);
-        cluster.CreateTopic(Topic, 16, 1);
+        using var cluster = KafkaArgs.ClusterWithTopics(1);
         await using var gateway = await StartAsync(cluster, "--Gateway:KafkaDeliveryTimeout=00:00:02");
         using var client = gateway.Client();
         var before = await client.SendAsync(GatewayClient.SandboxText(Customer(1), "voor"));
@@ -41,8 +40,7 @@ public sealed class KafkaFaultTests
     [Fact]
     public async Task Moving_leaders_and_failing_requests_lose_reorder_and_duplicate_nothing()
     {
-        using var cluster = KafkaMockCluster.Start(3);
-        cluster.CreateTopic(Topic, 16, 3);
+        using var cluster = KafkaArgs.ClusterWithTopics(3);
         await using var gateway = await StartAsync(cluster);
         using var client = gateway.Client();
         var sent = new ConcurrentDictionary<string, List<string>>();
@@ -77,8 +75,7 @@ public sealed class KafkaFaultTests
     [Fact]
     public async Task A_second_dispatcher_joining_and_leaving_loses_and_duplicates_nothing_at_the_channel()
     {
-        using var cluster = KafkaMockCluster.Start(3);
-        cluster.CreateTopic(Topic, 16, 3);
+        using var cluster = KafkaArgs.ClusterWithTopics(3);
         await using var gateway = await StartAsync(cluster, "--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         var second = ActivatorUtilities.CreateInstance<Dispatcher>(gateway.Services);

@@ -10,7 +10,7 @@ public interface ILogConsumer : IAsyncDisposable
     ValueTask<LogBatch> ConsumeAsync(CancellationToken cancellationToken);
 
     /// <summary>Records that everything below <paramref name="nextOffset"/> in the partition is processed.</summary>
-    ValueTask CommitAsync(int partition, long nextOffset, CancellationToken cancellationToken = default);
+    ValueTask CommitAsync(int partition, long nextOffset, LogStream stream = LogStream.Outbound, CancellationToken cancellationToken = default);
 
     /// <summary>True when no assigned partition has records past what this consumer has read.</summary>
     bool IsCaughtUp { get; }

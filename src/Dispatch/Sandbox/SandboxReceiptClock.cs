@@ -90,7 +90,7 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
         {
             var message = ready[i];
             var receipt = new StatusReceipt(message.MessageId, message.TenantId, message.ConversationId, StatusOf(message), DueAt(message));
-            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForReceipt(receipt)));
+            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForReceipt(receipt)), LogStream.Inbound);
         }
 
         try

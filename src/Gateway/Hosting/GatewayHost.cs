@@ -36,7 +36,7 @@ public static partial class GatewayHost
         ["--transport"] = "Gateway:Transport",
         ["--kafka-bootstrap"] = "Gateway:KafkaBootstrap",
         ["--kafka-dev-cluster"] = "Gateway:KafkaDevCluster",
-        ["--kafka-topic"] = "Gateway:KafkaTopic",
+        ["--kafka-topic-prefix"] = "Gateway:KafkaTopicPrefix",
         ["--kafka-replication"] = "Gateway:KafkaReplication",
         ["--role"] = "Gateway:Role",
     };

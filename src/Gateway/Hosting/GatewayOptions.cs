@@ -23,8 +23,8 @@ public sealed class GatewayOptions
     /// <summary>Start librdkafka's mock cluster with this many brokers in the process (<c>--kafka-dev-cluster N</c>).</summary>
     public int KafkaDevCluster { get; set; }
 
-    /// <summary>The topic of conversation records (<c>--kafka-topic</c>).</summary>
-    public string KafkaTopic { get; set; } = "mgw.conversations";
+    /// <summary>Topic names are <c>&lt;prefix&gt;.outbound</c>, <c>.inbound</c> and <c>.events</c> (<c>--kafka-topic-prefix</c>).</summary>
+    public string KafkaTopicPrefix { get; set; } = "mgw";
 
     /// <summary>Replicas for the topic when the gateway creates it (<c>--kafka-replication</c>).</summary>
     public short KafkaReplication { get; set; } = 1;

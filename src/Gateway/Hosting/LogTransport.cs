@@ -1,4 +1,5 @@
 using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Webhooks;
 using MessagingGateway.Transport.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,20 +55,31 @@ internal static class LogTransport
             services.AddSingleton(_ =>
             {
                 var cluster = KafkaMockCluster.Start(options.KafkaDevCluster);
-                cluster.CreateTopic(options.KafkaTopic, options.Partitions, Math.Min(options.KafkaDevCluster, 3));
+                var kafka = KafkaOptions(options, cluster.BootstrapServers);
+                foreach (var topic in (string[])[kafka.OutboundTopic, kafka.InboundTopic, kafka.EventsTopic])
+                {
+                    cluster.CreateTopic(topic, kafka.Partitions, kafka.ReplicationFactor);
+                }
+
                 return cluster;
             });
         }
 
-        services.AddSingleton<IMessageLog>(sp => new KafkaLog(
-            new KafkaLogOptions
-            {
-                BootstrapServers = options.KafkaBootstrap ?? sp.GetRequiredService<KafkaMockCluster>().BootstrapServers,
-                Topic = options.KafkaTopic,
-                Partitions = options.Partitions,
-                ReplicationFactor = options.KafkaDevCluster > 0 ? (short)Math.Min(options.KafkaDevCluster, 3) : options.KafkaReplication,
-                DeliveryTimeout = options.KafkaDeliveryTimeout,
-            },
+        services.AddSingleton(sp => new KafkaLog(
+            KafkaOptions(options, options.KafkaBootstrap ?? sp.GetRequiredService<KafkaMockCluster>().BootstrapServers),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<KafkaLog>());
+        services.AddSingleton<IEventTopic>(sp => sp.GetRequiredService<KafkaLog>());
     }
+
+    private static KafkaLogOptions KafkaOptions(GatewayOptions options, string bootstrap) => new()
+    {
+        BootstrapServers = bootstrap,
+        OutboundTopic = options.KafkaTopicPrefix + ".outbound",
+        InboundTopic = options.KafkaTopicPrefix + ".inbound",
+        EventsTopic = options.KafkaTopicPrefix + ".events",
+        Partitions = options.Partitions,
+        ReplicationFactor = options.KafkaDevCluster > 0 ? (short)Math.Min(options.KafkaDevCluster, 3) : options.KafkaReplication,
+        DeliveryTimeout = options.KafkaDeliveryTimeout,
+    };
 }

@@ -42,7 +42,8 @@ public sealed class MessageIntake(IMessageLog log, IConversationStore store)
             var message = messages[i];
             buffer.ResetWrittenCount();
             LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message), buffer);
-            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), buffer.WrittenSpan.ToArray());
+            var stream = message.Direction == MessageDirection.Outbound ? LogStream.Outbound : LogStream.Inbound;
+            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), buffer.WrittenSpan.ToArray(), stream);
         }
 
         await log.AppendManyAsync(records, positions, cancellationToken);
