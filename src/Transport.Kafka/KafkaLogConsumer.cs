@@ -17,6 +17,7 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
     private readonly ILogger _logger;
     private readonly IConsumer<byte[], byte[]> _consumer;
     private ConsumeResult<byte[], byte[]>? _stashed;
+    private int _revocations; // rebalances that took partitions away; only touched on the consuming thread
     private int _disposed;
 
     public KafkaLogConsumer(KafkaLogOptions options, string group, IPartitionAssignment? assignment, ILogger logger)
@@ -39,8 +40,8 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
             .SetErrorHandler((_, error) => LogClient("error", error.Reason))
             .SetPartitionsAssignedHandler((_, partitions) => assignment?.Assigned(Numbers(partitions)))
-            .SetPartitionsRevokedHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
-            .SetPartitionsLostHandler((_, partitions) => assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition))))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(assignment, partitions))
+            .SetPartitionsLostHandler((_, partitions) => Revoked(assignment, partitions))
             .Build();
         _consumer.Subscribe([options.OutboundTopic, options.InboundTopic]);
     }
@@ -57,8 +58,20 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
                     high = _consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(1)).High;
                 }
 
+                if (high <= 0)
+                {
+                    continue;
+                }
+
+                // Before the first fetch from a partition the client has no position; where it
+                // will start is the group's committed offset (nothing committed: the beginning).
                 var position = _consumer.Position(partition);
-                if (high > 0 && (position == Offset.Unset || position < high))
+                if (position == Offset.Unset)
+                {
+                    position = _consumer.Committed([partition], TimeSpan.FromSeconds(1))[0].Offset;
+                }
+
+                if (position == Offset.Unset || position < high)
                 {
                     return false;
                 }
@@ -111,33 +124,58 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
 
     private LogBatch ConsumeBatch(CancellationToken cancellationToken)
     {
-        var first = Interlocked.Exchange(ref _stashed, null);
-        while (first is null)
+        while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            first = _consumer.Consume(TimeSpan.FromMilliseconds(100));
-        }
-
-        var partition = first.Partition.Value;
-        var entries = new List<LogEntry> { ToEntry(first) };
-        while (entries.Count < MaxBatch)
-        {
-            var next = _consumer.Consume(TimeSpan.Zero);
-            if (next is null)
+            var first = Interlocked.Exchange(ref _stashed, null);
+            while (first is null)
             {
-                break;
+                cancellationToken.ThrowIfCancellationRequested();
+                first = _consumer.Consume(TimeSpan.FromMilliseconds(100));
             }
 
-            if (next.Partition.Value != partition || next.Topic != first.Topic)
+            // A rebalance runs inside Consume. What the client returns after it belongs to the new
+            // assignment; what this batch read before it is no longer ours (or is ours again from
+            // the committed position, where the client reads it again), so the batch is dropped.
+            var revocations = _revocations;
+            var partition = first.Partition.Value;
+            var entries = new List<LogEntry> { ToEntry(first) };
+            var interrupted = false;
+            while (entries.Count < MaxBatch)
             {
-                _stashed = next; // starts the next batch
-                break;
+                var next = _consumer.Consume(TimeSpan.Zero);
+                if (_revocations != revocations)
+                {
+                    _stashed = next;
+                    interrupted = true;
+                    break;
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+
+                if (next.Partition.Value != partition || next.Topic != first.Topic)
+                {
+                    _stashed = next; // starts the next batch
+                    break;
+                }
+
+                entries.Add(ToEntry(next));
             }
 
-            entries.Add(ToEntry(next));
+            if (!interrupted)
+            {
+                return new LogBatch(partition, entries);
+            }
         }
+    }
 
-        return new LogBatch(partition, entries);
+    /// <summary>Runs inside Consume (or Close) on the consuming thread, before the partitions move.</summary>
+    private void Revoked(IPartitionAssignment? assignment, List<TopicPartitionOffset> partitions)
+    {
+        _revocations++;
+        assignment?.Revoked(Numbers(partitions.ConvertAll(p => p.TopicPartition)));
     }
 
     private LogEntry ToEntry(ConsumeResult<byte[], byte[]> result)
