@@ -27,6 +27,11 @@ public sealed partial class ConversationProcessor(
     ILogger<ConversationProcessor> logger,
     IEventTopic? eventTopic = null)
 {
+    private readonly RecentMessages _recent = new(options.Value.RecentMessages);
+
+    /// <summary>Drops what is known about messages: their conversations may now be written by another dispatcher.</summary>
+    public void Forget() => _recent.Clear();
+
     public async ValueTask ProcessAsync(LogEnvelope envelope, CancellationToken cancellationToken)
     {
         if (envelope.Message is { } message)
@@ -98,7 +103,7 @@ public sealed partial class ConversationProcessor(
         }
         else
         {
-            await RecordAsync(message, history, MessageStatus.Queued, time.GetUtcNow(), null, cancellationToken);
+            await RecordAsync(stored, history, MessageStatus.Queued, time.GetUtcNow(), null, cancellationToken);
         }
 
         var connector = channels.For(message.Channel);
@@ -121,17 +126,18 @@ public sealed partial class ConversationProcessor(
                 case SendOutcome.Accepted:
                     GatewayMetrics.MessagesHandedOver.Add(1);
                     await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
+                    _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
                     return;
                 case SendOutcome.PermanentFailure:
                     GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "permanent"));
-                    await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", cancellationToken);
+                    await RecordAsync(stored, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", cancellationToken);
                     return;
             }
 
             GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "transient"));
             if (attempt >= settings.MaxSendAttempts)
             {
-                await RecordAsync(message, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", cancellationToken);
+                await RecordAsync(stored, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", cancellationToken);
                 return;
             }
 
@@ -144,7 +150,7 @@ public sealed partial class ConversationProcessor(
 
     private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, CancellationToken cancellationToken)
     {
-        var stored = await store.GetMessageAsync(receipt.MessageId, cancellationToken);
+        var stored = _recent.Find(receipt.MessageId) ?? await store.GetMessageAsync(receipt.MessageId, cancellationToken);
         if (stored is null || stored.Message.TenantId != receipt.TenantId)
         {
             await ledger.RecordOrphanAsync(receipt, cancellationToken);
@@ -166,12 +172,21 @@ public sealed partial class ConversationProcessor(
             return;
         }
 
-        await RecordAsync(stored.Message, history, receipt.Status, receipt.At, receipt.Code, cancellationToken);
+        await RecordAsync(stored, history, receipt.Status, receipt.At, receipt.Code, cancellationToken);
+        if (StatusProgress.Current(history).Status is MessageStatus.Read or MessageStatus.Failed)
+        {
+            _recent.Forget(receipt.MessageId); // the last receipt a message gets
+        }
+        else
+        {
+            _recent.Remember(stored with { StatusHistory = [.. history] });
+        }
     }
 
     /// <summary>Adds a status change; only one that moves the message forward becomes an event.</summary>
-    private async ValueTask RecordAsync(Message message, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, CancellationToken cancellationToken)
+    private async ValueTask RecordAsync(StoredMessage stored, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, CancellationToken cancellationToken)
     {
+        var message = stored.Message;
         var current = StatusProgress.Current(history);
         var seq = 0;
         foreach (var change in history)

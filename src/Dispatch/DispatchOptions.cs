@@ -13,4 +13,7 @@ public sealed class DispatchOptions
 
     /// <summary>Records read but not yet finished, per partition, before reading pauses.</summary>
     public int MaxInFlightPerPartition { get; set; } = 20_000;
+
+    /// <summary>Messages kept in memory between their hand-over and their last receipt (two generations of this many).</summary>
+    public int RecentMessages { get; set; } = 32_768;
 }

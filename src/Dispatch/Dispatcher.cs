@@ -59,6 +59,8 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
             _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, _stopping);
         }
 
+        processor.Forget();
+
         LogAssigned(partitions.Count);
     }
 
@@ -80,6 +82,8 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
                 lanes.Dispose();
             }
         }
+
+        processor.Forget();
 
         LogRevoked(partitions.Count);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -22,16 +23,19 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     private readonly Lock _publishLock = new();
     private readonly Lock _outboxLock = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WebhookSubscription?> _subscriptionCache = new(StringComparer.Ordinal);
 
-    public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, CancellationToken cancellationToken = default)
-    {
-        var row = database.Db.Get(Encoding.UTF8.GetBytes(tenantId), _subscriptions);
-        return ValueTask.FromResult(row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookSubscription));
-    }
+    public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Subscription(tenantId));
 
     public ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {
-        database.Db.Put(Encoding.UTF8.GetBytes(subscription.TenantId), JsonSerializer.SerializeToUtf8Bytes(subscription, CoreJsonContext.Default.WebhookSubscription), _subscriptions, database.SyncedWrite);
+        lock (_publishLock)
+        {
+            database.Db.Put(Encoding.UTF8.GetBytes(subscription.TenantId), JsonSerializer.SerializeToUtf8Bytes(subscription, CoreJsonContext.Default.WebhookSubscription), _subscriptions, database.SyncedWrite);
+            _subscriptionCache[subscription.TenantId] = subscription;
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -47,17 +51,25 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
             var seq = NextSeq(webhookEvent.TenantId);
             var stored = webhookEvent with { Seq = seq };
-            var entry = new OutboxEntry(stored.TenantId, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
             var key = StoreKeys.TenantSeq(stored.TenantId, seq);
             var seqBytes = new byte[8];
             BinaryPrimitives.WriteInt64BigEndian(seqBytes, seq);
             using var batch = new WriteBatch();
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(stored, CoreJsonContext.Default.WebhookEvent), _events);
             batch.Put(idKey, seqBytes, _eventIds);
-            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+
+            // A tenant without an endpoint reads its events through GET /v1/events; queueing
+            // deliveries nobody will receive would only cost a write and a delete per event.
+            OutboxEntry? entry = null;
+            if (Subscription(stored.TenantId) is not null)
+            {
+                entry = new OutboxEntry(stored.TenantId, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
+                batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+            }
+
             database.Db.Write(batch, database.BufferedWrite);
             _lastSeq[stored.TenantId] = seq;
-            return ValueTask.FromResult<OutboxEntry?>(entry);
+            return ValueTask.FromResult(entry);
         }
     }
 
@@ -144,6 +156,22 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             database.Db.Write(batch, database.BufferedWrite);
             return ValueTask.FromResult<OutboxEntry?>(entry);
+        }
+    }
+
+    /// <summary>The tenant's endpoint, read from disk once per tenant (this process owns the database).</summary>
+    private WebhookSubscription? Subscription(string tenantId)
+    {
+        if (_subscriptionCache.TryGetValue(tenantId, out var cached))
+        {
+            return cached;
+        }
+
+        var row = database.Db.Get(Encoding.UTF8.GetBytes(tenantId), _subscriptions);
+        var subscription = row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookSubscription);
+        lock (_publishLock)
+        {
+            return _subscriptionCache.GetOrAdd(tenantId, subscription);
         }
     }
 

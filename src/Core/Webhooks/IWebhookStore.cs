@@ -11,9 +11,10 @@ public interface IWebhookStore
     ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the event unless one with its id exists, and with it an outbox entry due at
-    /// <paramref name="deliverAt"/>: both or neither. Returns the new outbox entry, or null when
-    /// the event was stored before (a replay).
+    /// Stores the event unless one with its id exists and, when the tenant has a webhook endpoint,
+    /// with it an outbox entry due at <paramref name="deliverAt"/>: both or neither. Returns the new
+    /// outbox entry, or null when the event was stored before (a replay) or there is no endpoint
+    /// (events from before an endpoint is configured are read through the events API).
     /// </summary>
     ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default);
 
