@@ -1,0 +1,8 @@
+namespace MessagingGateway.Driver;
+
+internal enum TargetStatus
+{
+    Met,
+    Missed,
+    NotMeasured,
+}
