@@ -41,6 +41,24 @@ public sealed class GatewayProcess : IDisposable
         return gateway;
     }
 
+    /// <summary>Runs the gateway with <paramref name="args"/> until it exits by itself (a failed start); its stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(GatewayDll());
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+
     /// <summary>SIGKILL: no flush, no dispose, nothing graceful.</summary>
     public void Kill()
     {

@@ -19,6 +19,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_port_in_use_ends_the_start_with_a_clear_message_and_no_stack_trace()
+    {
+        using var folder = new TempDirectory();
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var (exitCode, output) = await GatewayProcess.RunToExitAsync("--urls", $"http://127.0.0.1:{port}", "--data-dir", Path.Combine(folder.Path, "data"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("did not start", output, StringComparison.Ordinal);
+        Assert.Contains("address already in use", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_tenant_runs_on_loopback_with_the_key_from_the_readme()
     {
         Assert.True(File.Exists(DemoSeeds), "seeds/tenants.json must ship next to the gateway");

@@ -47,6 +47,10 @@ public static partial class GatewayHost
         // Settings ship next to the binary; relative paths such as --data-dir stay relative to the working folder.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, Flags);
+
+        // A failed start (e.g. the port is taken) is reported once, plainly, by Program; the host's
+        // own error entry would repeat it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         if (options.Partitions is < 1 or > 1024)
         {

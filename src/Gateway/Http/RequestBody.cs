@@ -59,7 +59,18 @@ internal readonly struct RequestBody
         var reader = request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(context.RequestAborted);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(context.RequestAborted);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
+            {
+                // The client closed the connection before sending the whole body: an ordinary
+                // event under load (a client timing out), not a server error worth a stack trace.
+                return (default, ApiProblem.BadRequest("The request body ended before the length given in Content-Length."));
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > limit)
             {
