@@ -45,21 +45,24 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         }
     }
 
-    public ValueTask UpdateAsync(HandsetMessage message, CancellationToken cancellationToken = default)
+    public ValueTask UpdateAsync(IReadOnlyList<HandsetMessage> messages, CancellationToken cancellationToken = default)
     {
-        var id = StoreKeys.Message(message.MessageId);
+        using var batch = new WriteBatch();
         lock (_lock)
         {
-            if (database.Db.Get(id, _ids) is not { } key)
+            foreach (var message in messages)
             {
-                return ValueTask.CompletedTask;
-            }
+                var id = StoreKeys.Message(message.MessageId);
+                if (database.Db.Get(id, _ids) is not { } key)
+                {
+                    continue;
+                }
 
-            using var batch = new WriteBatch();
-            batch.Put(key, Serialize(message), _inbox);
-            if (message.ReceiptsOwed <= 0)
-            {
-                batch.Delete(id, _pending);
+                batch.Put(key, Serialize(message), _inbox);
+                if (message.ReceiptsOwed <= 0)
+                {
+                    batch.Delete(id, _pending);
+                }
             }
 
             database.Db.Write(batch, database.BufferedWrite);

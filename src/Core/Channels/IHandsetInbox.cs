@@ -6,7 +6,8 @@ public interface IHandsetInbox
     /// <summary>Stores the message unless the handset has it already; false for a duplicate.</summary>
     ValueTask<bool> ReceiveAsync(HandsetMessage message, CancellationToken cancellationToken = default);
 
-    ValueTask UpdateAsync(HandsetMessage message, CancellationToken cancellationToken = default);
+    /// <summary>Overwrites messages the handsets have (receipts owed counted down), in one write.</summary>
+    ValueTask UpdateAsync(IReadOnlyList<HandsetMessage> messages, CancellationToken cancellationToken = default);
 
     /// <summary>The handset's messages in the order they arrived.</summary>
     ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string address, CancellationToken cancellationToken = default);

@@ -109,10 +109,15 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
             return;
         }
 
-        foreach (var message in ready)
+        var reported = new HandsetMessage[ready.Count];
+        for (var i = 0; i < reported.Length; i++)
         {
-            var next = message with { ReceiptsOwed = message.ReceiptsOwed - 1 };
-            await inbox.UpdateAsync(next, CancellationToken.None);
+            reported[i] = ready[i] with { ReceiptsOwed = ready[i].ReceiptsOwed - 1 };
+        }
+
+        await inbox.UpdateAsync(reported, CancellationToken.None);
+        foreach (var next in reported)
+        {
             if (next.ReceiptsOwed > 0)
             {
                 Schedule(next);
