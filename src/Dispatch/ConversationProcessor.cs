@@ -58,12 +58,8 @@ public sealed partial class ConversationProcessor(
         if (stored is null)
         {
             // The accepting process stopped between the durable append and the store write.
-            var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
-            await store.PutMessageAsync(message, [accepted], cancellationToken);
-            await store.EnsureConversationAsync(
-                new ConversationSummary(message.ConversationId, message.TenantId, message.Channel, message.BusinessAddress, message.CustomerAddress, message.AcceptedAt),
-                cancellationToken);
-            stored = new StoredMessage(message, [accepted], null);
+            await store.PutAcceptedAsync([message], cancellationToken);
+            stored = new StoredMessage(message, [new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)], null);
         }
 
         if (stored.ConversationSeq is not null)

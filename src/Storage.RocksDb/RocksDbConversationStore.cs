@@ -86,20 +86,40 @@ public sealed class RocksDbConversationStore : IConversationStore
         return ValueTask.FromResult<StoredMessage?>(new StoredMessage(message, history, seq));
     }
 
-    public ValueTask EnsureConversationAsync(ConversationSummary conversation, CancellationToken cancellationToken = default)
+    public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.Conversation(conversation.Id);
-        if (_database.Db.Get(key, _conversations) is not null)
+        using var batch = new WriteBatch();
+        List<Message>? opening = null;
+        foreach (var message in messages)
         {
-            return ValueTask.CompletedTask; // the common case: an existing conversation, no lock
+            batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
+            var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
+            batch.Put(StoreKeys.Status(message.Id, accepted.Seq), JsonSerializer.SerializeToUtf8Bytes(accepted, CoreJsonContext.Default.StatusChange), _statuses);
+            if (_database.Db.Get(StoreKeys.Conversation(message.ConversationId), _conversations) is null)
+            {
+                (opening ??= []).Add(message);
+            }
+        }
+
+        if (opening is null)
+        {
+            _database.Db.Write(batch, _database.BufferedWrite); // the common case: existing conversations, no lock
+            return ValueTask.CompletedTask;
         }
 
         lock (_conversationLock)
         {
-            if (_database.Db.Get(key, _conversations) is null)
+            var opened = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var message in opening)
             {
-                _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(conversation, CoreJsonContext.Default.ConversationSummary), _conversations, _database.BufferedWrite);
+                var key = StoreKeys.Conversation(message.ConversationId);
+                if (opened.Add(message.ConversationId) && _database.Db.Get(key, _conversations) is null)
+                {
+                    batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(ConversationSummary.OpenedBy(message), CoreJsonContext.Default.ConversationSummary), _conversations);
+                }
             }
+
+            _database.Db.Write(batch, _database.BufferedWrite);
         }
 
         return ValueTask.CompletedTask;

@@ -152,14 +152,24 @@ public sealed class RocksDbConversationStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task EnsureConversation_inserts_only_if_absent()
+    public async Task PutAccepted_writes_each_message_with_its_accepted_status_and_the_first_header_of_each_conversation_stays()
     {
-        var original = new ConversationSummary("cnv-a", "tenant", Channel.WhatsApp, "+31612345678", "+31687654321", T0);
-        await _store.EnsureConversationAsync(original);
-        await _store.EnsureConversationAsync(original with { OpenedAt = T0.AddDays(1), TenantId = "other" });
+        var first = NewMessage("cnv-a");
+        var second = NewMessage("cnv-a") with { AcceptedAt = T0.AddSeconds(1) };
+        var other = NewMessage("cnv-b") with { AcceptedAt = T0.AddSeconds(2) };
+        await _store.PutAcceptedAsync([first, second, other]);
+        await _store.PutAcceptedAsync([NewMessage("cnv-a") with { AcceptedAt = T0.AddDays(1), TenantId = "other" }]);
 
-        Assert.Equal(original, await _store.GetConversationAsync("cnv-a"));
-        Assert.Null(await _store.GetConversationAsync("cnv-b"));
+        Assert.Equal(new ConversationSummary("cnv-a", "tenant", Channel.WhatsApp, "+31612345678", "+31687654321", T0), await _store.GetConversationAsync("cnv-a"));
+        Assert.Equal(T0.AddSeconds(2), (await _store.GetConversationAsync("cnv-b"))?.OpenedAt);
+        Assert.Null(await _store.GetConversationAsync("cnv-c"));
+        foreach (var message in new[] { first, second, other })
+        {
+            var stored = await _store.GetMessageAsync(message.Id);
+            Assert.NotNull(stored);
+            AssertSameMessage(message, stored.Message);
+            Assert.Equal([new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)], stored.StatusHistory);
+        }
     }
 
     [Fact]

@@ -12,4 +12,9 @@ public sealed record ConversationSummary(
     Channel Channel,
     string BusinessAddress,
     string CustomerAddress,
-    DateTimeOffset OpenedAt);
+    DateTimeOffset OpenedAt)
+{
+    /// <summary>The header of the conversation <paramref name="message"/> belongs to, as if it opened it.</summary>
+    public static ConversationSummary OpenedBy(Message message) =>
+        new(message.ConversationId, message.TenantId, message.Channel, message.BusinessAddress, message.CustomerAddress, message.AcceptedAt);
+}

@@ -17,8 +17,13 @@ public interface IConversationStore
 
     ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts the conversation header if absent (<c>INSERT … IF NOT EXISTS</c>).</summary>
-    ValueTask EnsureConversationAsync(ConversationSummary conversation, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Writes newly accepted messages, each with its <c>accepted</c> status (sequence 1), and
+    /// inserts the header of every conversation they open (<c>INSERT … IF NOT EXISTS</c>; the first
+    /// header stays). An upsert: writing the same messages again is harmless. In Cassandra these
+    /// are independent inserts issued concurrently; the embedded store writes them in one batch.
+    /// </summary>
+    ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default);
 
     ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default);
 

@@ -50,12 +50,6 @@ public sealed class MessageIntake(IMessageLog log, IConversationStore store)
         GatewayMetrics.MessagesAccepted.Add(records.Length);
 
         // Durable from here on: these writes must finish even if the client has gone away.
-        foreach (var message in messages)
-        {
-            await store.PutMessageAsync(message, [new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)], CancellationToken.None);
-            await store.EnsureConversationAsync(
-                new ConversationSummary(message.ConversationId, message.TenantId, message.Channel, message.BusinessAddress, message.CustomerAddress, message.AcceptedAt),
-                CancellationToken.None);
-        }
+        await store.PutAcceptedAsync(messages, CancellationToken.None);
     }
 }
