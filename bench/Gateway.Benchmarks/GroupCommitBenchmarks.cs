@@ -31,9 +31,8 @@ public class GroupCommitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The fsync is what is measured, so the folder must be on a real disk: GATEWAY_BENCH_DIR moves it off a tmpfs /tmp.
-        var parent = Environment.GetEnvironmentVariable("GATEWAY_BENCH_DIR") is { Length: > 0 } configured ? configured : Path.GetTempPath();
-        _directory = Path.Combine(parent, "mg-bench-" + Guid.NewGuid().ToString("N"));
+        // The fsync is what is measured, so the folder must be on a real disk (see BenchDirectory).
+        _directory = BenchDirectory.Create("mg-bench-");
         _database = EmbeddedDatabase.Open(_directory);
         _log = new EmbeddedLog(_database, new EmbeddedLogOptions { RetentionInterval = TimeSpan.FromHours(1) });
 
@@ -51,10 +50,7 @@ public class GroupCommitBenchmarks
         }
 
         _database?.Dispose();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        BenchDirectory.Delete(_directory);
     }
 
     [Benchmark(OperationsPerInvoke = RecordCount)]

@@ -1,3 +1,5 @@
 using BenchmarkDotNet.Running;
+using MessagingGateway.Gateway.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Not typeof(Program): Gateway's own top-level Program is public since .NET 10 and would be ambiguous.
+BenchmarkSwitcher.FromAssembly(typeof(PartitionerBenchmarks).Assembly).Run(args);
