@@ -8,8 +8,6 @@ local common = require("common")
 -- it takes for the threads together to cover every conversation once (at most 500 per thread).
 local size = tonumber(os.getenv("BATCH_SIZE") or "1000")
 local pool = {}
-local index = 0
-
 function setup(thread)
   common.setup(thread)
 end
@@ -26,13 +24,7 @@ function init(args)
   end
 end
 
-function request()
-  index = index + 1
-  if index > #pool then
-    index = 1
-  end
-  return pool[index]
-end
+request = common.cycle(pool)
 
 function done(summary, latency, requests)
   common.report(summary, latency, { messagesPerRequest = size, batchSize = size, conversations = common.conversations })

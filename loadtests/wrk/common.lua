@@ -39,6 +39,18 @@ function common.batch(first, size, stride)
   return '{"messages":[' .. table.concat(parts, ",") .. "]}"
 end
 
+-- request() for a script that sends a pool of requests formatted once in init(), in turn.
+function common.cycle(pool)
+  local index = 0
+  return function()
+    index = index + 1
+    if index > #pool then
+      index = 1
+    end
+    return pool[index]
+  end
+end
+
 -- Thread numbering: wrk calls setup() in the main state and then init() in that thread's own
 -- state, one thread after the other, so a thread cannot count its siblings: run.sh passes THREADS.
 local threads = {}

@@ -5,8 +5,6 @@ package.path = (os.getenv("LOADTESTS_LUA") or "loadtests/wrk") .. "/?.lua;" .. p
 local common = require("common")
 
 local pool = {}
-local index = 0
-
 function setup(thread)
   common.setup(thread)
 end
@@ -18,13 +16,7 @@ function init(args)
   end
 end
 
-function request()
-  index = index + 1
-  if index > #pool then
-    index = 1
-  end
-  return pool[index]
-end
+request = common.cycle(pool)
 
 function done(summary, latency, requests)
   common.report(summary, latency, { messagesPerRequest = 1, conversations = common.conversations })
