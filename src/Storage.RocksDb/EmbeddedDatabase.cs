@@ -62,7 +62,11 @@ public sealed class EmbeddedDatabase : IDisposable
     /// <summary>fsync before returning: what acknowledges a message.</summary>
     internal WriteOptions SyncedWrite { get; }
 
-    /// <summary>Into the WAL without fsync: survives a process crash, made durable by the next synced write.</summary>
+    /// <summary>
+    /// Into the WAL's buffer without write or fsync: visible to reads at once, written and made
+    /// durable by the next synced write or <see cref="FlushWal"/>. Lost in a crash before that, so
+    /// only for what a replay of the log rebuilds.
+    /// </summary>
     internal WriteOptions BufferedWrite { get; }
 
     public static EmbeddedDatabase Open(string directory)
@@ -75,6 +79,11 @@ public sealed class EmbeddedDatabase : IDisposable
             .SetKeepLogFileNum(4)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetDbWriteBufferSize(MemtableBudget);
+
+        // Buffered writes stay in the WAL's in-memory buffer until the next synced write (the log's
+        // group commit, several per second under load) or FlushWal: one write() per group commit
+        // instead of one per store write, which was an eighth of the CPU per message.
+        Native.Instance.rocksdb_options_set_manual_wal_flush(options.Handle, 1);
 
         // One block cache for all families (by default each would get its own), and bloom filters:
         // most point reads on the hot path look for keys that are not there yet (event ids, hand-overs,
@@ -102,10 +111,14 @@ public sealed class EmbeddedDatabase : IDisposable
 
     internal ColumnFamilyHandle Family(string name) => Db.GetColumnFamily(name);
 
+    /// <summary>Writes the WAL's buffer to the file: what was written so far survives a process crash (not a power loss).</summary>
+    internal void FlushWal() => Native.Instance.rocksdb_flush_wal(Db.Handle, 0);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            Native.Instance.rocksdb_flush_wal(Db.Handle, 1);
             Db.Dispose();
         }
     }

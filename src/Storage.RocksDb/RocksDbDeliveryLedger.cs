@@ -21,6 +21,10 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
     public ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default)
     {
         database.Db.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs, database.BufferedWrite);
+
+        // Out of the WAL's buffer at once: the message has left for the channel, and a process
+        // crash must not make a replay send it again.
+        database.FlushWal();
         return ValueTask.CompletedTask;
     }
 
