@@ -45,14 +45,25 @@ public sealed class EmbeddedDatabase : IDisposable
 
     private const ulong BlockCacheSize = 64UL << 20;
 
-    private int _disposed;
+    /// <summary>How long a buffered write may wait for a group commit before it is written anyway.</summary>
+    private static readonly TimeSpan WalFlushInterval = TimeSpan.FromMilliseconds(200);
 
-    private EmbeddedDatabase(RocksDbSharp.RocksDb db, string path)
+    private readonly bool _holdsLog;
+    private readonly Timer? _walFlusher;
+    private readonly Lock _closing = new();
+    private bool _disposed;
+
+    private EmbeddedDatabase(RocksDbSharp.RocksDb db, string path, bool holdsLog)
     {
         Db = db;
         Path = path;
+        _holdsLog = holdsLog;
         SyncedWrite = new WriteOptions().SetSync(true);
         BufferedWrite = new WriteOptions().SetSync(false);
+
+        // When the log is idle no group commit comes: webhook deliveries and the like still reach
+        // the WAL file within this interval.
+        _walFlusher = holdsLog ? new Timer(_ => FlushWalUnlessClosed(), null, WalFlushInterval, WalFlushInterval) : null;
     }
 
     public string Path { get; }
@@ -63,13 +74,19 @@ public sealed class EmbeddedDatabase : IDisposable
     internal WriteOptions SyncedWrite { get; }
 
     /// <summary>
-    /// Into the WAL's buffer without write or fsync: visible to reads at once, written and made
-    /// durable by the next synced write or <see cref="FlushWal"/>. Lost in a crash before that, so
-    /// only for what a replay of the log rebuilds.
+    /// Without fsync. With the log in this database, into the WAL's buffer only: visible to reads
+    /// at once, written and made durable by the next synced write or <see cref="FlushWal"/>, lost
+    /// in a crash before that, so only for what a replay of the log rebuilds. Otherwise into the
+    /// WAL file at once: survives a process crash.
     /// </summary>
     internal WriteOptions BufferedWrite { get; }
 
-    public static EmbeddedDatabase Open(string directory)
+    /// <param name="directory">The data folder.</param>
+    /// <param name="holdsLog">
+    /// The embedded log lives in this database, so its synced appends carry every earlier store
+    /// write to disk. Without it (Kafka holds the log) store writes go to the WAL file one by one.
+    /// </param>
+    public static EmbeddedDatabase Open(string directory, bool holdsLog = true)
     {
         var fullPath = System.IO.Path.GetFullPath(directory);
         Directory.CreateDirectory(fullPath);
@@ -100,7 +117,7 @@ public sealed class EmbeddedDatabase : IDisposable
 
         try
         {
-            return new EmbeddedDatabase(RocksDbSharp.RocksDb.Open(options, fullPath, families), fullPath);
+            return new EmbeddedDatabase(RocksDbSharp.RocksDb.Open(options, fullPath, families), fullPath, holdsLog);
         }
         catch (RocksDbException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
@@ -112,14 +129,38 @@ public sealed class EmbeddedDatabase : IDisposable
     internal ColumnFamilyHandle Family(string name) => Db.GetColumnFamily(name);
 
     /// <summary>Writes the WAL's buffer to the file: what was written so far survives a process crash (not a power loss).</summary>
-    internal void FlushWal() => Native.Instance.rocksdb_flush_wal(Db.Handle, 0);
+    internal void FlushWal()
+    {
+        if (_holdsLog)
+        {
+            Native.Instance.rocksdb_flush_wal(Db.Handle, 0);
+        }
+    }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        _walFlusher?.Dispose();
+        lock (_closing)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             Native.Instance.rocksdb_flush_wal(Db.Handle, 1);
             Db.Dispose();
+        }
+    }
+
+    private void FlushWalUnlessClosed()
+    {
+        lock (_closing)
+        {
+            if (!_disposed)
+            {
+                Native.Instance.rocksdb_flush_wal(Db.Handle, 0);
+            }
         }
     }
 }

@@ -155,6 +155,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             batch.Delete(key, _deadLetters);
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             database.Db.Write(batch, database.BufferedWrite);
+            database.FlushWal(); // the business was told it is queued again
             return ValueTask.FromResult<OutboxEntry?>(entry);
         }
     }

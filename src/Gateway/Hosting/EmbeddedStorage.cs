@@ -10,11 +10,12 @@ public sealed class EmbeddedStorage : IAsyncDisposable
 {
     public EmbeddedStorage(GatewayOptions options)
     {
-        Database = EmbeddedDatabase.Open(options.DataDir);
+        // With Kafka as the transport the log lives there; the store stays here.
+        var embeddedLog = options.Transport == "embedded";
+        Database = EmbeddedDatabase.Open(options.DataDir, holdsLog: embeddedLog);
         try
         {
-            // With Kafka as the transport the log lives there; the store stays here.
-            Log = options.Transport == "embedded" ? new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions }) : null;
+            Log = embeddedLog ? new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions }) : null;
         }
         catch
         {
