@@ -98,9 +98,10 @@ public sealed class EmbeddedDatabase : IDisposable
             .SetDbWriteBufferSize(MemtableBudget);
 
         // Buffered writes stay in the WAL's in-memory buffer until the next synced write (the log's
-        // group commit, several per second under load) or FlushWal: one write() per group commit
-        // instead of one per store write, which was an eighth of the CPU per message.
-        Native.Instance.rocksdb_options_set_manual_wal_flush(options.Handle, 1);
+        // group commit, many per second under load), the 200 ms flush timer or FlushWal: one write()
+        // per group commit instead of one per store write. Only with the log here: without it no
+        // synced write would follow.
+        Native.Instance.rocksdb_options_set_manual_wal_flush(options.Handle, holdsLog ? (byte)1 : (byte)0);
 
         // One block cache for all families (by default each would get its own), and bloom filters:
         // most point reads on the hot path look for keys that are not there yet (event ids, hand-overs,
