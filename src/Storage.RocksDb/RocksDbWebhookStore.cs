@@ -10,8 +10,9 @@ namespace MessagingGateway.Storage.RocksDb;
 
 /// <summary>
 /// Webhook subscriptions, the per-tenant event stream, the outbox and dead letters. Stream
-/// sequences are assigned under one lock together with the write, so a reader following the
-/// stream with a cursor never sees a later event before an earlier one.
+/// sequences are assigned under the tenant's lock together with the write, so a reader following
+/// the stream with a cursor never sees a later event before an earlier one; tenants publish
+/// side by side.
 /// </summary>
 public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookStore
 {
@@ -20,9 +21,8 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     private readonly ColumnFamilyHandle _eventIds = database.Family(EmbeddedDatabase.EventIdsFamily);
     private readonly ColumnFamilyHandle _outbox = database.Family(EmbeddedDatabase.OutboxFamily);
     private readonly ColumnFamilyHandle _deadLetters = database.Family(EmbeddedDatabase.DeadLettersFamily);
-    private readonly Lock _publishLock = new();
+    private readonly ConcurrentDictionary<string, TenantStream> _streams = new(StringComparer.Ordinal);
     private readonly Lock _outboxLock = new();
-    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WebhookSubscription?> _subscriptionCache = new(StringComparer.Ordinal);
 
     public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, CancellationToken cancellationToken = default) =>
@@ -30,7 +30,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {
-        lock (_publishLock)
+        lock (Stream(subscription.TenantId).Gate)
         {
             database.Db.Put(Encoding.UTF8.GetBytes(subscription.TenantId), JsonSerializer.SerializeToUtf8Bytes(subscription, CoreJsonContext.Default.WebhookSubscription), _subscriptions, database.SyncedWrite);
             _subscriptionCache[subscription.TenantId] = subscription;
@@ -42,14 +42,20 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default)
     {
         var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
-        lock (_publishLock)
+        var stream = Stream(webhookEvent.TenantId);
+        lock (stream.Gate)
         {
             if (database.Db.Get(idKey, _eventIds) is not null)
             {
                 return ValueTask.FromResult<OutboxEntry?>(null);
             }
 
-            var seq = NextSeq(webhookEvent.TenantId);
+            if (stream.LastSeq < 0)
+            {
+                stream.LastSeq = LastSeqOnDisk(webhookEvent.TenantId);
+            }
+
+            var seq = stream.LastSeq + 1;
             var stored = webhookEvent with { Seq = seq };
             var key = StoreKeys.TenantSeq(stored.TenantId, seq);
             var seqBytes = new byte[8];
@@ -68,7 +74,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             }
 
             database.Db.Write(batch, database.BufferedWrite);
-            _lastSeq[stored.TenantId] = seq;
+            stream.LastSeq = seq;
             return ValueTask.FromResult(entry);
         }
     }
@@ -170,7 +176,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
         var row = database.Db.Get(Encoding.UTF8.GetBytes(tenantId), _subscriptions);
         var subscription = row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookSubscription);
-        lock (_publishLock)
+        lock (Stream(tenantId).Gate)
         {
             return _subscriptionCache.GetOrAdd(tenantId, subscription);
         }
@@ -202,21 +208,24 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         return items;
     }
 
-    /// <summary>The tenant's next stream sequence; the first use per tenant finds the last one on disk.</summary>
-    private long NextSeq(string tenantId)
-    {
-        if (!_lastSeq.TryGetValue(tenantId, out var last))
-        {
-            last = 0;
-            using var iterator = database.Db.NewIterator(_events);
-            iterator.SeekForPrev(StoreKeys.TenantSeq(tenantId, long.MaxValue));
-            var prefix = StoreKeys.TenantPrefixed(tenantId, []);
-            if (iterator.Valid() && iterator.GetKeySpan().Length == prefix.Length + 8 && iterator.GetKeySpan().StartsWith(prefix))
-            {
-                last = StoreKeys.TrailingSeq(iterator.GetKeySpan());
-            }
-        }
+    private TenantStream Stream(string tenantId) => _streams.GetOrAdd(tenantId, static _ => new TenantStream());
 
-        return last + 1;
+    /// <summary>The last stream sequence on disk: found once per tenant, then counted in memory.</summary>
+    private long LastSeqOnDisk(string tenantId)
+    {
+        using var iterator = database.Db.NewIterator(_events);
+        iterator.SeekForPrev(StoreKeys.TenantSeq(tenantId, long.MaxValue));
+        var prefix = StoreKeys.TenantPrefixed(tenantId, []);
+        return iterator.Valid() && iterator.GetKeySpan().Length == prefix.Length + 8 && iterator.GetKeySpan().StartsWith(prefix)
+            ? StoreKeys.TrailingSeq(iterator.GetKeySpan())
+            : 0;
+    }
+
+    /// <summary>One tenant's publishing: its lock and the last sequence it assigned (-1 until read from disk).</summary>
+    private sealed class TenantStream
+    {
+        public Lock Gate { get; } = new();
+
+        public long LastSeq { get; set; } = -1;
     }
 }

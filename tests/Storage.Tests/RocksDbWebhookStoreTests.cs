@@ -65,6 +65,28 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
         Assert.Null(await _store.GetSubscriptionAsync("t2"));
     }
 
-    private static WebhookEvent Event(string id) =>
-        new(id, "message.status", "t1", "cnv_a", T0, Encoding.UTF8.GetBytes("{\"id\":\"" + id + "\"}"));
+    [Fact]
+    public async Task Tenants_publishing_at_once_each_get_their_own_gapless_sequence_in_stream_order()
+    {
+        const int PerTenant = 400;
+        string[] tenants = ["t1", "t2", "t3"];
+        await Task.WhenAll(tenants.SelectMany(tenant => Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; i < PerTenant; i += 4)
+            {
+                await _store.PublishAsync(Event($"evt_{tenant}_{i}", tenant), T0);
+            }
+        }))));
+
+        foreach (var tenant in tenants)
+        {
+            var events = await _store.ReadEventsAsync(tenant, 0, PerTenant + 1);
+            Assert.Equal(Enumerable.Range(1, PerTenant).Select(seq => (long)seq), events.Select(e => e.Seq));
+            Assert.All(events, e => Assert.Equal(tenant, e.TenantId));
+            Assert.Equal(PerTenant, events.Select(e => e.Id).Distinct().Count());
+        }
+    }
+
+    private static WebhookEvent Event(string id, string tenant = "t1") =>
+        new(id, "message.status", tenant, "cnv_a", T0, Encoding.UTF8.GetBytes("{\"id\":\"" + id + "\"}"));
 }
