@@ -18,6 +18,7 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string ConversationStatsFamily = "conversation_stats";
     internal const string TimelineFamily = "timeline";
     internal const string IdempotencyFamily = "idempotency";
+    internal const string IdempotencyByAgeFamily = "idempotency_by_age";
     internal const string HandoffsFamily = "handoffs";
     internal const string OrphansFamily = "orphan_receipts";
     internal const string HandsetInboxFamily = "handset_inbox";
@@ -32,14 +33,14 @@ public sealed class EmbeddedDatabase : IDisposable
     private static readonly string[] Families =
     [
         LogFamily, LogMetaFamily, MessagesFamily, StatusesFamily, MessageSeqFamily,
-        ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily,
+        ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily, IdempotencyByAgeFamily,
         HandoffsFamily, OrphansFamily, HandsetInboxFamily, HandsetIdsFamily, HandsetPendingFamily,
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
     ];
 
     /// <summary>
     /// Memtables of all families together; when full, the largest is flushed. Without it each of
-    /// the nineteen families may hold 64 MiB in memory before its first flush.
+    /// the twenty families may hold 64 MiB in memory before its first flush.
     /// </summary>
     private const ulong MemtableBudget = 256UL << 20;
 

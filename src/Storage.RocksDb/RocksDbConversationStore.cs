@@ -11,10 +11,16 @@ namespace MessagingGateway.Storage.RocksDb;
 /// The conversation store on the embedded RocksDB. Writes go to the write-ahead log without an
 /// fsync of their own: everything they hold can be rebuilt from the (synced) message log, and the
 /// next synced log append makes them durable too, since both share one database.
+/// Idempotency records live for <c>idempotencyRetention</c> after they were created, like a
+/// Cassandra table's default TTL: once expired they read as absent, and
+/// <see cref="RemoveExpiredIdempotency"/> deletes them, oldest first, through an index by age.
 /// </summary>
 public sealed class RocksDbConversationStore : IConversationStore
 {
     private const int ClaimStripes = 64;
+
+    /// <summary>What <c>API.md</c> promises: a key is kept at least 24 hours.</summary>
+    public static readonly TimeSpan DefaultIdempotencyRetention = TimeSpan.FromHours(24);
 
     private readonly EmbeddedDatabase _database;
     private readonly ColumnFamilyHandle _messages;
@@ -24,11 +30,17 @@ public sealed class RocksDbConversationStore : IConversationStore
     private readonly ColumnFamilyHandle _stats;
     private readonly ColumnFamilyHandle _timeline;
     private readonly ColumnFamilyHandle _idempotency;
+    private readonly ColumnFamilyHandle _idempotencyByAge;
+    private readonly TimeSpan _idempotencyRetention;
+    private readonly TimeProvider _time;
     private readonly Lock[] _claimLocks = new Lock[ClaimStripes];
     private readonly Lock _conversationLock = new();
 
-    public RocksDbConversationStore(EmbeddedDatabase database)
+    public RocksDbConversationStore(EmbeddedDatabase database, TimeSpan? idempotencyRetention = null, TimeProvider? time = null)
     {
+        _idempotencyRetention = idempotencyRetention ?? DefaultIdempotencyRetention;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_idempotencyRetention, TimeSpan.Zero, nameof(idempotencyRetention));
+        _time = time ?? TimeProvider.System;
         _database = database;
         _messages = database.Family(EmbeddedDatabase.MessagesFamily);
         _statuses = database.Family(EmbeddedDatabase.StatusesFamily);
@@ -37,6 +49,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         _stats = database.Family(EmbeddedDatabase.ConversationStatsFamily);
         _timeline = database.Family(EmbeddedDatabase.TimelineFamily);
         _idempotency = database.Family(EmbeddedDatabase.IdempotencyFamily);
+        _idempotencyByAge = database.Family(EmbeddedDatabase.IdempotencyByAgeFamily);
         for (var i = 0; i < ClaimStripes; i++)
         {
             _claimLocks[i] = new Lock();
@@ -171,20 +184,20 @@ public sealed class RocksDbConversationStore : IConversationStore
     }
 
     public ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(ReadIdempotency(StoreKeys.Idempotency(tenantId, key)));
+        ValueTask.FromResult(ReadLiveIdempotency(StoreKeys.Idempotency(tenantId, key)));
 
     public ValueTask<IdempotencyRecord?> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default)
     {
         var key = StoreKeys.Idempotency(claim.TenantId, claim.Key);
         // A lightweight transaction in Cassandra; here a lock per key stripe makes read-then-insert atomic.
-        lock (_claimLocks[(uint)HashCode.Combine(claim.TenantId, claim.Key) % ClaimStripes])
+        lock (ClaimLock(claim.TenantId, claim.Key))
         {
-            if (ReadIdempotency(key) is { } holder)
+            if (ReadLiveIdempotency(key) is { } holder)
             {
                 return ValueTask.FromResult<IdempotencyRecord?>(holder);
             }
 
-            _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(claim, CoreJsonContext.Default.IdempotencyRecord), _idempotency, _database.BufferedWrite);
+            WriteIdempotency(key, claim);
             return ValueTask.FromResult<IdempotencyRecord?>(null);
         }
     }
@@ -192,9 +205,9 @@ public sealed class RocksDbConversationStore : IConversationStore
     public ValueTask PutIdempotencyAsync(IdempotencyRecord record, CancellationToken cancellationToken = default)
     {
         var key = StoreKeys.Idempotency(record.TenantId, record.Key);
-        lock (_claimLocks[(uint)HashCode.Combine(record.TenantId, record.Key) % ClaimStripes])
+        lock (ClaimLock(record.TenantId, record.Key))
         {
-            _database.Db.Put(key, JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord), _idempotency, _database.BufferedWrite);
+            WriteIdempotency(key, record);
         }
 
         return ValueTask.CompletedTask;
@@ -202,17 +215,79 @@ public sealed class RocksDbConversationStore : IConversationStore
 
     public ValueTask DeleteIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default)
     {
-        lock (_claimLocks[(uint)HashCode.Combine(tenantId, key) % ClaimStripes])
+        lock (ClaimLock(tenantId, key))
         {
+            // Its entry in the age index stays; the next sweep drops it.
             _database.Db.Remove(StoreKeys.Idempotency(tenantId, key), _idempotency, _database.BufferedWrite);
         }
 
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> expired idempotency records, oldest first (what
+    /// Cassandra's TTL and compaction do by themselves). Returns how many index entries it went
+    /// through; fewer than <paramref name="limit"/> means nothing expired is left.
+    /// </summary>
+    public int RemoveExpiredIdempotency(int limit = 10_000)
+    {
+        var cutoff = _time.GetUtcNow() - _idempotencyRetention;
+        var visited = 0;
+        using var batch = new WriteBatch();
+        using (var iterator = _database.Db.NewIterator(_idempotencyByAge))
+        {
+            for (iterator.SeekToFirst(); iterator.Valid() && visited < limit; iterator.Next())
+            {
+                var indexKey = iterator.Key();
+                if (StoreKeys.IdempotencyCreatedAt(indexKey) > cutoff)
+                {
+                    break;
+                }
+
+                visited++;
+                batch.Delete(indexKey, _idempotencyByAge);
+                var key = indexKey.AsSpan(8).ToArray();
+                if (ReadIdempotency(key) is not { } record)
+                {
+                    continue; // deleted (nothing was accepted) or removed by an earlier entry
+                }
+
+                lock (ClaimLock(record.TenantId, record.Key))
+                {
+                    // Read again under the lock: a claim may have just replaced the expired record.
+                    if (ReadIdempotency(key) is { } current && !IsLive(current))
+                    {
+                        _database.Db.Remove(key, _idempotency, _database.BufferedWrite);
+                    }
+                }
+            }
+        }
+
+        if (visited > 0)
+        {
+            _database.Db.Write(batch, _database.BufferedWrite);
+        }
+
+        return visited;
+    }
+
+    private void WriteIdempotency(byte[] key, IdempotencyRecord record)
+    {
+        using var batch = new WriteBatch();
+        batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(record, CoreJsonContext.Default.IdempotencyRecord), _idempotency);
+        batch.Put(StoreKeys.IdempotencyByAge(record.CreatedAt, key), Array.Empty<byte>(), _idempotencyByAge);
+        _database.Db.Write(batch, _database.BufferedWrite);
+    }
+
+    private bool IsLive(IdempotencyRecord record) => record.CreatedAt + _idempotencyRetention > _time.GetUtcNow();
+
+    private IdempotencyRecord? ReadLiveIdempotency(byte[] key) => ReadIdempotency(key) is { } record && IsLive(record) ? record : null;
+
     private IdempotencyRecord? ReadIdempotency(byte[] key)
     {
         var row = _database.Db.Get(key, _idempotency);
         return row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.IdempotencyRecord);
     }
+
+    private Lock ClaimLock(string tenantId, string key) => _claimLocks[(uint)HashCode.Combine(tenantId, key) % ClaimStripes];
 }

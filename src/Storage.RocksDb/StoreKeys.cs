@@ -46,6 +46,18 @@ internal static class StoreKeys
         return key;
     }
 
+    /// <summary>When a record was created (big-endian milliseconds, so oldest first), then its idempotency key.</summary>
+    public static byte[] IdempotencyByAge(DateTimeOffset createdAt, ReadOnlySpan<byte> idempotencyKey)
+    {
+        var key = new byte[8 + idempotencyKey.Length];
+        BinaryPrimitives.WriteInt64BigEndian(key, createdAt.ToUnixTimeMilliseconds());
+        idempotencyKey.CopyTo(key.AsSpan(8));
+        return key;
+    }
+
+    public static DateTimeOffset IdempotencyCreatedAt(ReadOnlySpan<byte> byAgeKey) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(byAgeKey));
+
     /// <summary>A key in a tenant's partition: tenant, a zero byte, then the clustering bytes.</summary>
     public static byte[] TenantPrefixed(string tenantId, ReadOnlySpan<byte> clustering)
     {

@@ -105,6 +105,19 @@ public sealed class StartupTests
         Assert.Contains(flag, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--idempotency-retention", "0", "--idempotency-retention")]
+    [InlineData("--idempotency-retention", "-01:00:00", "--idempotency-retention")]
+    [InlineData("--idempotency-retention", "a day", "Gateway:IdempotencyRetention")]
+    [InlineData("--partitions", "many", "Gateway:Partitions")]
+    public void Settings_that_are_no_value_of_their_kind_are_clear_errors(string flag, string value, string named)
+    {
+        using var folder = new TempDirectory();
+        var error = Assert.Throws<GatewayStartupException>(() =>
+            GatewayHost.Build(["--urls", "http://127.0.0.1:0", "--data-dir", folder.Path, flag, value]));
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unreachable_kafka_fails_the_start_with_the_address()
     {

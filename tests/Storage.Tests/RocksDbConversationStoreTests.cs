@@ -15,7 +15,7 @@ public sealed class RocksDbConversationStoreTests : IDisposable
     public RocksDbConversationStoreTests()
     {
         _database = EmbeddedDatabase.Open(_directory.Path);
-        _store = new RocksDbConversationStore(_database);
+        _store = new RocksDbConversationStore(_database, time: new ManualClock(T0));
     }
 
     public void Dispose()

@@ -35,11 +35,15 @@ public interface IConversationStore
     /// <summary>Timeline rows with sequence greater than <paramref name="afterSeq"/>, ascending.</summary>
     ValueTask<IReadOnlyList<TimelineEntry>> ReadTimelineAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The record for the key, unless it expired: records live for the store's retention after
+    /// <see cref="IdempotencyRecord.CreatedAt"/> (a table TTL in Cassandra, 24 h by default).
+    /// </summary>
     ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string tenantId, string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Inserts the record unless one exists (<c>INSERT … IF NOT EXISTS</c>): returns null when the
-    /// claim was applied, otherwise the record that already holds the key.
+    /// Inserts the record unless an unexpired one exists (<c>INSERT … IF NOT EXISTS</c>): returns
+    /// null when the claim was applied, otherwise the record that already holds the key.
     /// </summary>
     ValueTask<IdempotencyRecord?> ClaimIdempotencyAsync(IdempotencyRecord claim, CancellationToken cancellationToken = default);
 

@@ -4,12 +4,19 @@ namespace MessagingGateway.Gateway.Hosting;
 
 /// <summary>
 /// Owns the embedded database and the log and stores on it, and closes them in order: the log
-/// flushes what is queued, then the database closes.
+/// flushes what is queued, then the database closes. Expired idempotency records are swept
+/// every <see cref="SweepInterval"/>.
 /// </summary>
-public sealed class EmbeddedStorage : IAsyncDisposable
+public sealed partial class EmbeddedStorage : IAsyncDisposable
 {
-    public EmbeddedStorage(GatewayOptions options)
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    private readonly Timer _sweep;
+    private readonly ILogger<EmbeddedStorage> _logger;
+
+    public EmbeddedStorage(GatewayOptions options, TimeProvider time, ILogger<EmbeddedStorage> logger)
     {
+        _logger = logger;
         // With Kafka as the transport the log lives there; the store stays here.
         var embeddedLog = options.Transport == "embedded";
         Database = EmbeddedDatabase.Open(options.DataDir, holdsLog: embeddedLog);
@@ -23,10 +30,11 @@ public sealed class EmbeddedStorage : IAsyncDisposable
             throw;
         }
 
-        Store = new RocksDbConversationStore(Database);
+        Store = new RocksDbConversationStore(Database, options.IdempotencyRetention, time);
         Ledger = new RocksDbDeliveryLedger(Database);
         Handsets = new RocksDbHandsetInbox(Database);
         Webhooks = new RocksDbWebhookStore(Database);
+        _sweep = new Timer(_ => SweepIdempotency(), null, SweepInterval, SweepInterval);
     }
 
     public EmbeddedDatabase Database { get; }
@@ -43,6 +51,8 @@ public sealed class EmbeddedStorage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _sweep.DisposeAsync(); // waits for a running sweep: the database closes next
+
         if (Log is not null)
         {
             await Log.DisposeAsync();
@@ -50,4 +60,36 @@ public sealed class EmbeddedStorage : IAsyncDisposable
 
         Database.Dispose();
     }
+
+    private void SweepIdempotency()
+    {
+        try
+        {
+            const int Limit = 10_000;
+            int visited;
+            var removed = 0;
+            do
+            {
+                visited = Store.RemoveExpiredIdempotency(Limit);
+                removed += visited;
+            }
+            while (visited == Limit);
+
+            if (removed > 0)
+            {
+                LogSwept(removed);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The next sweep tries again; expired records already read as absent.
+            LogSweepFailed(ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Swept {Count} expired idempotency entries")]
+    private partial void LogSwept(int count);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Sweeping expired idempotency records failed")]
+    private partial void LogSweepFailed(Exception exception);
 }

@@ -39,6 +39,7 @@ public static partial class GatewayHost
         ["--kafka-topic-prefix"] = "Gateway:KafkaTopicPrefix",
         ["--kafka-replication"] = "Gateway:KafkaReplication",
         ["--role"] = "Gateway:Role",
+        ["--idempotency-retention"] = "Gateway:IdempotencyRetention",
     };
 
     /// <summary>Builds the host (not started). Throws <see cref="GatewayStartupException"/> for a configuration it refuses.</summary>
@@ -51,10 +52,25 @@ public static partial class GatewayHost
         // A failed start (e.g. the port is taken) is reported once, plainly, by Program; the host's
         // own error entry would repeat it with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        GatewayOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // e.g. --partitions abc: one plain line, not a stack trace
+            throw new GatewayStartupException(ex.Message, ex);
+        }
+
         if (options.Partitions is < 1 or > 1024)
         {
             throw new GatewayStartupException($"--partitions must be from 1 to 1024 (got {options.Partitions}).");
+        }
+
+        if (options.IdempotencyRetention <= TimeSpan.Zero)
+        {
+            throw new GatewayStartupException($"--idempotency-retention must be a positive time span such as 1.00:00:00 (got {options.IdempotencyRetention}).");
         }
 
         LogTransport.Validate(options);

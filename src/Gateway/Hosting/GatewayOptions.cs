@@ -1,3 +1,5 @@
+using MessagingGateway.Storage.RocksDb;
+
 namespace MessagingGateway.Gateway.Hosting;
 
 /// <summary>Settings of the gateway (section <c>Gateway</c>, or the command-line flags in the README).</summary>
@@ -34,6 +36,12 @@ public sealed class GatewayOptions
 
     /// <summary><c>all</c>, <c>gateway</c> (API only) or <c>dispatch</c> (consumers only) (<c>--role</c>).</summary>
     public string Role { get; set; } = "all";
+
+    /// <summary>
+    /// How long an <c>Idempotency-Key</c> is remembered after its first request (API.md: at least
+    /// 24 h); afterwards the same key starts a new request.
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; set; } = RocksDbConversationStore.DefaultIdempotencyRetention;
 
     /// <summary>Largest body of <c>POST /v1/messages</c>.</summary>
     public long MaxMessageBytes { get; set; } = 64 * 1024;
