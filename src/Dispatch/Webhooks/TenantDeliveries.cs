@@ -6,12 +6,18 @@ namespace MessagingGateway.Dispatch.Webhooks;
 /// One tenant's outbox in memory: per conversation, entries in stream order; only the head of a
 /// conversation is ever in flight, so a conversation's events arrive in order while its other
 /// conversations (up to a limit) go in parallel. Each tenant has its own loop, so a slow or dead
-/// endpoint only ever delays its own tenant.
+/// endpoint only ever delays its own tenant. Conversations whose head waits are kept by when it
+/// is due, so a wake costs the heads it starts, not a scan of every conversation waiting out an
+/// endpoint's outage.
 /// </summary>
 internal sealed class TenantDeliveries : IDisposable
 {
     private readonly Dictionary<string, SortedDictionary<long, OutboxEntry>> _conversations = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+
+    // Every conversation with entries and none in flight has an item here due no later than its
+    // head; an item may be stale (conversation gone, in flight, head later), and is checked when taken.
+    private readonly PriorityQueue<string, DateTimeOffset> _due = new();
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Func<OutboxEntry, CancellationToken, Task<DeliveryAttempt>> _deliver;
@@ -79,6 +85,11 @@ internal sealed class TenantDeliveries : IDisposable
             if (queue.TryAdd(entry.EventSeq, entry))
             {
                 _pending++;
+                if (queue.Count == 1 || (queue.Keys.First() == entry.EventSeq && !_inFlight.Contains(entry.ConversationId)))
+                {
+                    // A new head (a first entry, or a redelivered dead letter before the rest).
+                    _due.Enqueue(entry.ConversationId, entry.NextAttemptAt);
+                }
             }
         }
 
@@ -108,23 +119,25 @@ internal sealed class TenantDeliveries : IDisposable
         var wait = TimeSpan.FromSeconds(1);
         lock (_lock)
         {
-            foreach (var (conversation, queue) in _conversations)
+            while (_inFlight.Count < _maxConcurrent && _due.TryPeek(out var conversation, out var dueAt))
             {
-                if (_inFlight.Contains(conversation))
+                if (dueAt > now)
                 {
-                    continue;
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (dueAt - now).Ticks));
+                    break;
+                }
+
+                _due.Dequeue();
+                if (_inFlight.Contains(conversation) || !_conversations.TryGetValue(conversation, out var queue))
+                {
+                    continue; // stale: its completion queues it again, or it has nothing left
                 }
 
                 var head = queue.First().Value;
                 if (head.NextAttemptAt > now)
                 {
-                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks, (head.NextAttemptAt - now).Ticks));
+                    _due.Enqueue(conversation, head.NextAttemptAt);
                     continue;
-                }
-
-                if (_inFlight.Count >= _maxConcurrent)
-                {
-                    break;
                 }
 
                 _inFlight.Add(conversation);
@@ -190,10 +203,15 @@ internal sealed class TenantDeliveries : IDisposable
                 // Delivered or dead-lettered: the next event of the conversation may go.
                 queue.Remove(head.EventSeq);
                 _pending--;
-                if (queue.Count == 0)
-                {
-                    _conversations.Remove(conversation);
-                }
+            }
+
+            if (queue.Count == 0)
+            {
+                _conversations.Remove(conversation);
+            }
+            else
+            {
+                _due.Enqueue(conversation, queue.First().Value.NextAttemptAt);
             }
         }
 
