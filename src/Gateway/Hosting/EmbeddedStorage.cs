@@ -67,17 +67,17 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         {
             const int Limit = 10_000;
             int visited;
-            var removed = 0;
+            var swept = 0;
             do
             {
                 visited = Store.RemoveExpiredIdempotency(Limit);
-                removed += visited;
+                swept += visited;
             }
             while (visited == Limit);
 
-            if (removed > 0)
+            if (swept > 0)
             {
-                LogSwept(removed);
+                LogSwept(swept);
             }
         }
         catch (Exception ex)
