@@ -50,7 +50,7 @@ internal sealed class ConversationFlow(GatewayClient client, HandsetWatch watch,
         steps["sendToHandset"].Record(receivedAt - acceptedAt);
 
         var replyStarted = Stopwatch.GetTimestamp();
-        var reply = await client.PostAsync($"/sandbox/handsets/{Uri.EscapeDataString(address)}/reply", new JsonObject { ["text"] = "Morgen na 12 uur graag" }, authorize: false, cancellation);
+        var reply = await client.PostAsync($"/sandbox/handsets/{Uri.EscapeDataString(address)}/reply", new JsonObject { ["text"] = "Morgen na 12 uur graag" }, authorize: true, cancellation);
         if (reply.Status != 202)
         {
             return reply.ToString();

@@ -13,7 +13,7 @@ internal sealed class HandsetWatch(GatewayClient client, TimeSpan poll, TimeSpan
         var path = "/sandbox/handsets/" + Uri.EscapeDataString(address) + "/messages";
         while (Stopwatch.GetElapsedTime(started) < timeout)
         {
-            var inbox = await client.GetAsync(path, authorize: false, cancellation);
+            var inbox = await client.GetAsync(path, authorize: true, cancellation);
             if (inbox.Body?["items"] is JsonArray items)
             {
                 // Newest last: the message we wait for is almost always at the end.

@@ -103,7 +103,7 @@ function request()
     return cycle(webhooks, "webhook")
   elseif kind == "handset" then
     cursor.handset = (cursor.handset + common.threadCount) % common.conversations
-    return wrk.format("GET", "/sandbox/handsets/" .. common.customer(tid + cursor.handset) .. "/messages")
+    return wrk.format("GET", "/sandbox/handsets/" .. common.customer(tid + cursor.handset) .. "/messages", authOnly)
   end
   idNext = idNext % idCount + 1
   return wrk.format("GET", "/v1/messages/" .. ids[idNext], authOnly)

@@ -8,7 +8,7 @@ using RocksDbSharp;
 namespace MessagingGateway.Storage.RocksDb;
 
 /// <summary>
-/// The sandbox handsets' inboxes: rows keyed by address then arrival order; an id index makes a
+/// The sandbox handsets' inboxes: rows keyed by tenant, address, then arrival order; an id index makes a
 /// repeated delivery of one message a no-op; a pending index lists messages still owed receipts.
 /// </summary>
 public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInbox
@@ -32,7 +32,7 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
             // Arrival order: ticks made strictly increasing so two messages never share a key.
             var arrival = Math.Max(message.ReceivedAt.UtcTicks, _lastArrival + 1);
             _lastArrival = arrival;
-            var key = InboxKey(message.Address, arrival);
+            var key = InboxKey(message.TenantId, message.Address, arrival);
             using var batch = new WriteBatch();
             batch.Put(key, Serialize(message), _inbox);
             batch.Put(id, key, _ids);
@@ -71,9 +71,9 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string address, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string tenantId, string address, CancellationToken cancellationToken = default)
     {
-        var prefix = AddressPrefix(address);
+        var prefix = HandsetPrefix(tenantId, address);
         var messages = new List<HandsetMessage>();
         using var iterator = database.Db.NewIterator(_inbox);
         for (iterator.Seek(prefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix) && iterator.GetKeySpan().Length == prefix.Length + 8; iterator.Next())
@@ -103,16 +103,19 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
 
     private static byte[] Serialize(HandsetMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.HandsetMessage);
 
-    private static byte[] AddressPrefix(string address)
+    /// <summary>tenant id, 0, address, 0: neither contains a 0 byte, so no prefix is another's.</summary>
+    private static byte[] HandsetPrefix(string tenantId, string address)
     {
-        var key = new byte[Encoding.UTF8.GetByteCount(address) + 1];
-        Encoding.UTF8.GetBytes(address, key);
+        var tenantLength = Encoding.UTF8.GetByteCount(tenantId);
+        var key = new byte[tenantLength + 1 + Encoding.UTF8.GetByteCount(address) + 1];
+        Encoding.UTF8.GetBytes(tenantId, key);
+        Encoding.UTF8.GetBytes(address, key.AsSpan(tenantLength + 1));
         return key;
     }
 
-    private static byte[] InboxKey(string address, long arrival)
+    private static byte[] InboxKey(string tenantId, string address, long arrival)
     {
-        var prefix = AddressPrefix(address);
+        var prefix = HandsetPrefix(tenantId, address);
         var key = new byte[prefix.Length + 8];
         prefix.CopyTo(key, 0);
         BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(prefix.Length), arrival);

@@ -164,7 +164,7 @@ public class DispatchTests : GatewayTest
         var conversationId = outbound["conversationId"]!.GetValue<string>();
         await client.WaitForStatusAsync(outbound["id"]!.GetValue<string>(), "read");
 
-        using var handset = gateway.Client(apiKey: null);
+        using var handset = gateway.Client();
         using var reply = await handset.PostJsonAsync($"/sandbox/handsets/{Customer(500)}/reply", """{ "text": "Morgen graag" }""");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, reply.StatusCode);
         var inboundId = (await GatewayClient.ReadJsonAsync(reply))["id"]!.GetValue<string>();
@@ -187,7 +187,7 @@ public class DispatchTests : GatewayTest
     public async Task A_handset_without_messages_cannot_reply()
     {
         await using var gateway = await StartGatewayAsync();
-        using var handset = gateway.Client(apiKey: null);
+        using var handset = gateway.Client();
         using var reply = await handset.PostJsonAsync($"/sandbox/handsets/{Customer(600)}/reply", """{ "text": "Hallo?" }""");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, reply.StatusCode);
         using var empty = await handset.PostJsonAsync($"/sandbox/handsets/{Customer(600)}/reply", """{ "text": "" }""");

@@ -17,7 +17,7 @@ public sealed class KafkaTopicsTests
         var accepted = await client.SendAsync(GatewayClient.SandboxText(customer, "via topics"));
         var conversationId = accepted["conversationId"]!.GetValue<string>();
         await client.WaitForStatusAsync(accepted["id"]!.GetValue<string>(), "read");
-        using var handset = gateway.Client(apiKey: null);
+        using var handset = gateway.Client();
         using (var reply = await handset.PostJsonAsync($"/sandbox/handsets/{customer}/reply", """{ "text": "ok" }"""))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, reply.StatusCode);

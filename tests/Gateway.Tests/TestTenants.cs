@@ -9,14 +9,18 @@ public static class TestTenants
     public const string AcmeKey = "mgw_acme_Kq3v9TzL0pWc7xYb2NdR";
     public const string GlobexKey = "mgw_globex_Hs8mQ1aZ5uVe4kJt6FgB";
 
+    /// <summary>A tenant without the sandbox.</summary>
+    public const string InitechKey = "mgw_initech_Wp2xR7cN4bLq9sDf3HzM";
+
     public static string WriteFile(string directory)
     {
         var path = Path.Combine(directory, "tenants.json");
         File.WriteAllText(path, $$"""
             {
               "tenants": [
-                { "id": "acme", "name": "Acme", "apiKeys": [ { "id": "acme", "sha256": "{{Hash(AcmeKey)}}" } ] },
-                { "id": "globex", "name": "Globex", "apiKeys": [ { "id": "globex", "sha256": "{{Hash(GlobexKey)}}" } ] }
+                { "id": "acme", "name": "Acme", "sandbox": true, "apiKeys": [ { "id": "acme", "sha256": "{{Hash(AcmeKey)}}" } ] },
+                { "id": "globex", "name": "Globex", "sandbox": true, "apiKeys": [ { "id": "globex", "sha256": "{{Hash(GlobexKey)}}" } ] },
+                { "id": "initech", "name": "Initech", "apiKeys": [ { "id": "initech", "sha256": "{{Hash(InitechKey)}}" } ] }
               ]
             }
             """);

@@ -9,8 +9,11 @@ public interface IHandsetInbox
     /// <summary>Overwrites messages the handsets have (receipts owed counted down), in one write.</summary>
     ValueTask UpdateAsync(IReadOnlyList<HandsetMessage> messages, CancellationToken cancellationToken = default);
 
-    /// <summary>The handset's messages in the order they arrived.</summary>
-    ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string address, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// What the tenant's handset at <paramref name="address"/> received, in arrival order. Handsets
+    /// belong to a tenant: the same number messaged by two tenants is two handsets.
+    /// </summary>
+    ValueTask<IReadOnlyList<HandsetMessage>> ReadAsync(string tenantId, string address, CancellationToken cancellationToken = default);
 
     /// <summary>Messages whose receipts are not all reported yet (resumed after a restart).</summary>
     ValueTask<IReadOnlyList<HandsetMessage>> ReadAwaitingReceiptsAsync(CancellationToken cancellationToken = default);

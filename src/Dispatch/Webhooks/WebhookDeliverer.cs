@@ -11,9 +11,12 @@ namespace MessagingGateway.Dispatch.Webhooks;
 /// <summary>
 /// Delivers the outbox to each tenant's endpoint, signed with the Standard Webhooks scheme.
 /// Failures are retried with exponential backoff and jitter for the whole retry window (over
-/// 24 h by default), then the event becomes a dead letter that can be redelivered.
+/// 24 h by default), then the event becomes a dead letter that can be redelivered; the next
+/// attempt is timed from the end of the failed one, so an endpoint that hangs is not retried at once.
+/// Every connection goes through <see cref="WebhookTargetPolicy"/>; what a failure reports
+/// (<c>lastError</c>, dead letters) names what failed, never the endpoint's own answer.
 /// </summary>
-public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed feed, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookDeliverer> logger) : BackgroundService
+public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed feed, WebhookTargetPolicy policy, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookDeliverer> logger) : BackgroundService
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -23,6 +26,8 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         AllowAutoRedirect = false,
+        UseProxy = false, // the policy must judge the endpoint itself, not a proxy
+        ConnectCallback = policy.ConnectAsync,
     })
     {
         Timeout = Timeout.InfiniteTimeSpan,
@@ -86,8 +91,8 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
             return new DeliveryAttempt(null, null);
         }
 
-        var now = time.GetUtcNow();
-        var error = await PostAsync(subscription, webhookEvent, now, stopping);
+        var started = time.GetUtcNow();
+        var error = await PostAsync(subscription, webhookEvent, started, stopping);
         if (error is null)
         {
             GatewayMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
@@ -95,9 +100,10 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
             return new DeliveryAttempt(null, null);
         }
 
+        var now = time.GetUtcNow(); // after the attempt: a 10 s timeout must not eat the backoff
         var settings = options.Value;
         var attempts = entry.Attempts + 1;
-        var first = entry.FirstAttemptAt ?? now;
+        var first = entry.FirstAttemptAt ?? started;
         if (now - first >= settings.RetryWindow)
         {
             LogDeadLetter(entry.EventId, entry.TenantId, attempts, error);
@@ -150,8 +156,35 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
         }
         catch (HttpRequestException ex)
         {
-            return "connection failed: " + ex.Message;
+            return Describe(ex);
         }
+    }
+
+    /// <summary>What failed, in words safe to show the tenant: no remote body, no internal error text.</summary>
+    private static string Describe(HttpRequestException ex)
+    {
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case WebhookTargetRefusedException refused:
+                    return "refused by the webhook URL policy: " + refused.Message;
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }:
+                    return "connection refused";
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut }:
+                    return "connection timed out";
+            }
+        }
+
+        return ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "host name not found",
+            HttpRequestError.ConnectionError => "could not connect",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            HttpRequestError.ResponseEnded => "the connection closed before a response",
+            HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "invalid HTTP response",
+            _ => "request failed",
+        };
     }
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Webhook {EventId} for tenant {TenantId} failed (attempt {Attempts}: {Error}); will retry")]

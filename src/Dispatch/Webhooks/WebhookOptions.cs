@@ -14,6 +14,13 @@ public sealed class WebhookOptions
     /// <summary>Per request: a slow endpoint costs its own tenant this much, never other tenants.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether webhook URLs may point at loopback, private (RFC 1918, ULA), shared and link-local
+    /// addresses. Unset: allowed when the gateway itself listens on loopback only (a development
+    /// run), refused otherwise. Metadata services and multicast are refused either way.
+    /// </summary>
+    public bool? AllowPrivateNetworks { get; set; }
+
     /// <summary>Conversations of one tenant delivered at the same time.</summary>
     public int MaxConcurrentPerTenant { get; set; } = 8;
 }

@@ -43,7 +43,8 @@ public static partial class GatewayHost
     };
 
     /// <summary>Builds the host (not started). Throws <see cref="GatewayStartupException"/> for a configuration it refuses.</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="replaceServices">Replaces services after the gateway's own (tests: a resolver with their own answers).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? replaceServices = null)
     {
         // Settings ship next to the binary; relative paths such as --data-dir stay relative to the working folder.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -94,6 +95,7 @@ public static partial class GatewayHost
 
         if (tenants.HasDemoTenant)
         {
+            // Early and cheap; ListenAddressGuard judges what Kestrel actually binds.
             foreach (var url in ListenAddresses.Parse(urls))
             {
                 if (!ListenAddresses.IsLoopback(url))
@@ -110,6 +112,8 @@ public static partial class GatewayHost
             kestrel.AddServerHeader = false;
             // The API enforces a per-endpoint limit while reading (a clear 413); Kestrel's is a backstop.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBatchBytes, options.MaxMessageBytes) + 1;
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRejections.Middleware));
         });
 
         var services = builder.Services;
@@ -129,6 +133,10 @@ public static partial class GatewayHost
         services.AddSingleton<OutboxFeed>();
         services.AddSingleton<SandboxReceiptClock>();
         services.AddSingleton<SandboxChannel>();
+        services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
+        services.AddSingleton<WebhookTargetPolicy>();
+        services.AddSingleton<ListenAddressGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListenAddressGuard>());
         // No provider connectors yet: every channel goes to the sandbox handsets.
         services.AddSingleton(sp => new ChannelRouter(new Dictionary<Channel, IChannelConnector>(), sp.GetRequiredService<SandboxChannel>()));
         services.AddSingleton<ConversationProcessor>();
@@ -142,13 +150,16 @@ public static partial class GatewayHost
             services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         }
         services.AddSingleton<MessageIntake>();
-        services.AddSingleton<IdempotencyGate>();
+        // Every store here is this process's own (RocksDB locks its folder), so a claim of another
+        // incarnation was left by a process that died.
+        services.AddSingleton(sp => new IdempotencyGate(sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<TimeProvider>(), Guid.NewGuid(), storeIsExclusive: true));
         services.AddSingleton<MessagesApi>();
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<WebhooksApi>();
         services.AddSingleton<SandboxApi>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+        replaceServices?.Invoke(services);
 
         var app = builder.Build();
         try
@@ -165,7 +176,7 @@ public static partial class GatewayHost
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MessagingGateway.Gateway");
         var dataDir = app.Services.GetRequiredService<EmbeddedStorage>().Database.Path;
-        LogStarting(logger, urls, dataDir, options.Partitions, tenants.Tenants.Count, tenants.HasDemoTenant);
+        LogStarting(logger, dataDir, options.Transport);
         if (app.Services.GetService<Transport.Kafka.KafkaMockCluster>() is { } devCluster)
         {
             LogDevCluster(logger, devCluster.BrokerCount, devCluster.BootstrapServers);
@@ -173,14 +184,16 @@ public static partial class GatewayHost
 
         LogRole(logger, options.Role, options.Transport);
 
+        var guard = app.Services.GetRequiredService<ListenAddressGuard>();
+        app.Use(guard.GateAsync);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync, SuppressDiagnosticsCallback = _ => false });
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = WriteStatusCodeAsync });
         app.UseMiddleware<ApiKeyAuthentication>();
-        MapRoutes(app, sandboxEndpoints: ListenAddresses.Parse(urls).All(ListenAddresses.IsLoopback));
+        MapRoutes(app);
         return app;
     }
 
-    private static void MapRoutes(WebApplication app, bool sandboxEndpoints)
+    private static void MapRoutes(WebApplication app)
     {
         app.MapPost("/v1/messages", (HttpContext context, MessagesApi api) => api.SendAsync(context));
         app.MapPost("/v1/messages/batch", (HttpContext context, MessagesApi api) => api.SendBatchAsync(context));
@@ -192,12 +205,9 @@ public static partial class GatewayHost
         app.MapGet("/v1/webhook/dead-letters", (HttpContext context, WebhooksApi api) => api.ListDeadLettersAsync(context));
         app.MapPost("/v1/webhook/dead-letters/{id}/redeliver", (HttpContext context, string id, WebhooksApi api) => api.RedeliverAsync(context, id));
         app.MapGet("/v1/events", (HttpContext context, WebhooksApi api) => api.ListEventsAsync(context));
-        if (sandboxEndpoints)
-        {
-            // The handsets stand in for customers' phones; they are only reachable on loopback.
-            app.MapPost("/sandbox/handsets/{address}/reply", (HttpContext context, string address, SandboxApi api) => api.ReplyAsync(context, address));
-            app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
-        }
+        // A tenant's simulated customer phones: its API key, and only for tenants with the sandbox.
+        app.MapPost("/sandbox/handsets/{address}/reply", (HttpContext context, string address, SandboxApi api) => api.ReplyAsync(context, address));
+        app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
 
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health/live", HealthApi.LiveAsync);
@@ -229,6 +239,6 @@ public static partial class GatewayHost
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Role {Role} on the {Transport} log")]
     private static partial void LogRole(ILogger logger, string role, string transport);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway on {Urls}, data in {DataDir} ({Partitions} partitions), {TenantCount} tenant(s), demo tenant: {Demo}")]
-    private static partial void LogStarting(ILogger logger, string urls, string dataDir, int partitions, int tenantCount, bool demo);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway starting, data in {DataDir}, {Transport} log")]
+    private static partial void LogStarting(ILogger logger, string dataDir, string transport);
 }

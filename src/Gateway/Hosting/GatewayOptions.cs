@@ -43,6 +43,9 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan IdempotencyRetention { get; set; } = RocksDbConversationStore.DefaultIdempotencyRetention;
 
+    /// <summary>Open connections Kestrel keeps at once; more wait in the listen backlog (<c>--Gateway:MaxConnections</c>).</summary>
+    public long MaxConnections { get; set; } = 5_000;
+
     /// <summary>Largest body of <c>POST /v1/messages</c>.</summary>
     public long MaxMessageBytes { get; set; } = 64 * 1024;
 

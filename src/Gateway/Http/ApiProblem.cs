@@ -25,6 +25,9 @@ public sealed record ApiProblem(int Status, string Slug, string Title, string? D
     public static ApiProblem Unauthorized() =>
         new(401, "unauthorized", "Missing or unknown API key.", "Send 'Authorization: Bearer <api key>'.");
 
+    public static ApiProblem SandboxDisabled(string tenantId) =>
+        new(403, "sandbox-disabled", "The sandbox is not enabled for this tenant.", $"Tenant '{tenantId}' has no simulated handsets; set \"sandbox\": true for it in the tenants file.");
+
     public static ApiProblem NotFound(string detail) => new(404, "not-found", "Not found.", detail);
 
     public static ApiProblem MethodNotAllowed() => new(405, "method-not-allowed", "Method not allowed.", "This path does not accept this HTTP method.");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace MessagingGateway.Gateway.Http;
@@ -56,6 +57,12 @@ internal readonly struct RequestBody
             return (default, ApiProblem.TooLarge(limit));
         }
 
+        // Kestrel's own limit becomes this endpoint's, so a chunked body is cut off at the same size.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } maxSize)
+        {
+            maxSize.MaxRequestBodySize = limit;
+        }
+
         var reader = request.BodyReader;
         while (true)
         {
@@ -63,6 +70,10 @@ internal readonly struct RequestBody
             try
             {
                 result = await reader.ReadAsync(context.RequestAborted);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return (default, ApiProblem.TooLarge(limit));
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
             {
@@ -105,8 +116,9 @@ internal readonly struct RequestBody
             var reader = new Utf8JsonReader(body.Content);
             value = JsonSerializer.Deserialize(ref reader, type);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escape that is not valid UTF-16 (a lone surrogate).
             value = null;
         }
         finally

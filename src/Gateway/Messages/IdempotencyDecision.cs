@@ -16,6 +16,12 @@ internal enum IdempotencyOutcome
 
     /// <summary>Another gateway node is working on the key right now.</summary>
     InProgress,
+
+    /// <summary>
+    /// The claim's owner died (or failed) before finishing: finish it with the claim's ids and time,
+    /// appending only what the log does not have yet, and answer as a replay.
+    /// </summary>
+    TakeOver,
 }
 
 internal readonly record struct IdempotencyDecision(IdempotencyOutcome Outcome, IdempotencyRecord? Record);

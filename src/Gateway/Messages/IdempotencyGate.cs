@@ -6,10 +6,15 @@ namespace MessagingGateway.Gateway.Messages;
 /// <summary>
 /// Makes a request with an <c>Idempotency-Key</c> happen once. The store's insert-if-absent decides
 /// across nodes; inside one process, concurrent duplicates wait for the first one and then replay
-/// its response instead of failing. A claim left pending by a crash is taken over after
-/// <see cref="AbandonedAfter"/>, reusing its reserved message ids so nothing is accepted twice.
+/// its response instead of failing. A pending claim that no request of this process holds is
+/// taken over, reusing its reserved message ids so nothing is accepted twice: at once when its
+/// owner is this process (it failed after the append) or when the store belongs to this process
+/// alone (the embedded store: another incarnation means the process that claimed it has died);
+/// after <see cref="AbandonedAfter"/> when other live processes could share the store.
 /// </summary>
-internal sealed class IdempotencyGate(IConversationStore store, TimeProvider time)
+/// <param name="incarnation">This process's incarnation, written into every claim.</param>
+/// <param name="storeIsExclusive">Whether no other process can use the store at the same time.</param>
+internal sealed class IdempotencyGate(IConversationStore store, TimeProvider time, Guid incarnation, bool storeIsExclusive)
 {
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(30);
 
@@ -20,6 +25,7 @@ internal sealed class IdempotencyGate(IConversationStore store, TimeProvider tim
     /// <param name="claim">The record to insert: request hash and freshly reserved ids.</param>
     public async ValueTask<IdempotencyDecision> EnterAsync(IdempotencyRecord claim, CancellationToken cancellationToken)
     {
+        claim = claim with { Owner = incarnation };
         var slot = (claim.TenantId, claim.Key);
         var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         while (!_inFlight.TryAdd(slot, mine))
@@ -54,11 +60,12 @@ internal sealed class IdempotencyGate(IConversationStore store, TimeProvider tim
             {
                 decision = new(IdempotencyOutcome.Replay, holder);
             }
-            else if (time.GetUtcNow() - holder.CreatedAt > AbandonedAfter)
+            else if (holder.Owner == incarnation || storeIsExclusive || time.GetUtcNow() - holder.CreatedAt > AbandonedAfter)
             {
-                // Its owner died after claiming and may have appended already: redo the work with
-                // its ids and time, so a second append is the same message and dedupes downstream.
-                return new(IdempotencyOutcome.Proceed, holder);
+                // We hold the key in this process, so nobody here works on the claim: its owner
+                // died or failed after claiming, and may have appended already. Finish it with its
+                // ids and time, so an append again is the same message and dedupes downstream.
+                return new(IdempotencyOutcome.TakeOver, holder with { Owner = incarnation });
             }
             else
             {

@@ -42,7 +42,7 @@ internal sealed partial class MessagesApi(
             if (request is not null)
             {
                 var errors = new ValidationErrors();
-                send = MessageValidator.Validate(request, errors);
+                send = Validate(tenant, request, errors);
                 problem = send is null ? ApiProblem.Validation(errors) : null;
             }
 
@@ -98,7 +98,7 @@ internal sealed partial class MessagesApi(
             if (request is not null)
             {
                 var errors = new ValidationErrors();
-                if (MessageValidator.Validate(request, errors) is { } send)
+                if (Validate(tenant, request, errors) is { } send)
                 {
                     outcomes[i] = (sends.Count, null);
                     sends.Add(send);
@@ -148,6 +148,7 @@ internal sealed partial class MessagesApi(
         }
 
         IdempotencyRecord? claim = null;
+        var replayed = false;
         if (key is not null)
         {
             var decision = await idempotency.EnterAsync(new IdempotencyRecord(tenant.Id, key, operation, hash!, now, ids), context.RequestAborted);
@@ -168,6 +169,7 @@ internal sealed partial class MessagesApi(
             claim = decision.Record!;
             now = claim.CreatedAt;
             ids = [.. claim.MessageIds];
+            replayed = decision.Outcome == IdempotencyOutcome.TakeOver;
         }
 
         var messages = new Message[sends.Count];
@@ -179,7 +181,7 @@ internal sealed partial class MessagesApi(
         var appended = false;
         try
         {
-            if (messages.Length > 0)
+            if (messages.Length > 0 && !(replayed && await AllStoredAsync(ids)))
             {
                 await intake.AcceptAsync(messages, CancellationToken.None);
             }
@@ -197,6 +199,11 @@ internal sealed partial class MessagesApi(
             if (location is not null)
             {
                 context.Response.Headers.Location = location;
+            }
+
+            if (replayed)
+            {
+                context.Response.Headers["Idempotent-Replayed"] = "true";
             }
 
             await JsonResponse.WriteBytesAsync(context, StatusCodes.Status202Accepted, response);
@@ -220,6 +227,33 @@ internal sealed partial class MessagesApi(
                 idempotency.Leave(claim);
             }
         }
+    }
+
+    /// <summary>Whether the log already had every message of a claim taken over (dispatch stored them).</summary>
+    private async ValueTask<bool> AllStoredAsync(Guid[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (await store.GetMessageAsync(id, CancellationToken.None) is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The request's own rules, then the tenant's: the sandbox channel only for tenants that have it.</summary>
+    private static ValidatedSend? Validate(Tenant tenant, SendMessageRequest request, ValidationErrors errors)
+    {
+        var send = MessageValidator.Validate(request, errors);
+        if (send is { Channel: Channel.Sandbox } && !tenant.HasSandbox)
+        {
+            errors.Add("channel", $"'sandbox' is not enabled for tenant '{tenant.Id}' (set \"sandbox\": true for it in the tenants file)");
+            return null;
+        }
+
+        return send;
     }
 
     private static void WriteBatchResults(System.Text.Json.Utf8JsonWriter writer, (int SendIndex, ApiProblem? Problem)[] outcomes, Message[] messages)

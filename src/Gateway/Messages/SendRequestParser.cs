@@ -15,6 +15,8 @@ internal static class SendRequestParser
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 
+    private static readonly ApiProblem InvalidText = ApiProblem.MalformedJson("A string holds an escape that is not valid UTF-16 (such as a lone surrogate \\ud800).");
+
     public static SendMessageRequest? ParseSingle(ReadOnlySequence<byte> body, out ApiProblem? problem)
     {
         var reader = new Utf8JsonReader(body, ReaderOptions);
@@ -32,6 +34,11 @@ internal static class SendRequestParser
         catch (JsonException ex)
         {
             problem = ApiProblem.MalformedJson(Describe(ex));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            problem = InvalidText;
             return null;
         }
     }
@@ -96,6 +103,13 @@ internal static class SendRequestParser
             problem = ApiProblem.MalformedJson(Describe(ex));
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader's text comparisons throw this for an escape that is not valid UTF-16
+            // (a lone surrogate such as \ud800 in a property name).
+            problem = InvalidText;
+            return false;
+        }
 
         if (!sawMessages || items.Count == 0)
         {
@@ -137,6 +151,11 @@ internal static class SendRequestParser
         {
             // Well-formed JSON, wrong type for a field (a number where a string belongs, ...).
             problem = ApiProblem.Field(FieldOf(ex.Path), "has the wrong JSON type; see the API reference for this field");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            problem = InvalidText;
             return null;
         }
     }

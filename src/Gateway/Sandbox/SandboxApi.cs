@@ -6,14 +6,16 @@ using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Validation;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
+using MessagingGateway.Gateway.Tenants;
 using Microsoft.AspNetCore.Http;
 
 namespace MessagingGateway.Gateway.Sandbox;
 
 /// <summary>
-/// The simulated handsets of the default run: read what a handset received, and make it reply.
-/// A reply is an inbound message on the conversation of the last message the handset got, and
-/// goes through the log like any provider's inbound webhook.
+/// The simulated handsets of a tenant with the sandbox: read what a handset received, and make it
+/// reply. Handsets are the tenant's own (the API key decides whose), so a reply can only join a
+/// conversation of that tenant: the one of the last message this tenant sent the handset. It goes
+/// through the log like any provider's inbound webhook.
 /// </summary>
 internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, TimeProvider time)
 {
@@ -22,6 +24,13 @@ internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, Time
 
     public async Task ReplyAsync(HttpContext context, string address)
     {
+        var tenant = context.Tenant();
+        if (!tenant.HasSandbox)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.SandboxDisabled(tenant.Id));
+            return;
+        }
+
         var (reply, problem) = await RequestBody.ReadObjectAsync(context, MaxBodyBytes, ApiJsonContext.Default.HandsetReply, "{ \"text\": \"…\" }.");
         if (reply is null)
         {
@@ -35,7 +44,7 @@ internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, Time
             return;
         }
 
-        var received = await inbox.ReadAsync(address, context.RequestAborted);
+        var received = await inbox.ReadAsync(tenant.Id, address, context.RequestAborted);
         if (received.Count == 0)
         {
             await ProblemWriter.WriteAsync(context, ApiProblem.NotFound($"Handset {address} has not received a message yet, so it has nobody to reply to."));
@@ -74,7 +83,14 @@ internal sealed class SandboxApi(IHandsetInbox inbox, MessageIntake intake, Time
 
     public async Task ListAsync(HttpContext context, string address)
     {
-        var received = await inbox.ReadAsync(address, context.RequestAborted);
+        var tenant = context.Tenant();
+        if (!tenant.HasSandbox)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.SandboxDisabled(tenant.Id));
+            return;
+        }
+
+        var received = await inbox.ReadAsync(tenant.Id, address, context.RequestAborted);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
         writer.WriteStartObject();
         writer.WriteStartArray("items"u8);

@@ -4,12 +4,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace MessagingGateway.Gateway.Tenants;
 
-/// <summary>Resolves the tenant of every <c>/v1</c> request from its bearer API key, or answers 401.</summary>
+/// <summary>
+/// Resolves the tenant of every <c>/v1</c> and <c>/sandbox/handsets</c> request from its bearer API
+/// key, or answers 401. A handset is a tenant's own test phone, so it takes the tenant's key.
+/// </summary>
 internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantDirectory tenants)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/v1", StringComparison.Ordinal) && !path.StartsWithSegments("/sandbox/handsets", StringComparison.Ordinal))
         {
             return next(context);
         }

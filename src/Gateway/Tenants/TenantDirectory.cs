@@ -88,7 +88,7 @@ public sealed class TenantDirectory
                 throw new InvalidOperationException($"A tenant in {path} has no id.");
             }
 
-            var tenant = new Tenant(entry.Id, entry.Name ?? entry.Id, entry.Demo);
+            var tenant = new Tenant(entry.Id, entry.Name ?? entry.Id, entry.Demo, entry.Sandbox ?? entry.Demo);
             tenants.Add(tenant);
             foreach (var key in entry.ApiKeys ?? [])
             {

@@ -13,6 +13,9 @@ internal sealed class TenantsFile
 
         public bool Demo { get; set; }
 
+        /// <summary>Simulated handsets for this tenant; unset means on for the demo tenant only.</summary>
+        public bool? Sandbox { get; set; }
+
         public List<ApiKeyEntry>? ApiKeys { get; set; }
     }
 

@@ -1,18 +1,18 @@
 using System.Net;
-using System.Net.Sockets;
 using MessagingGateway.Core.Validation;
+using MessagingGateway.Dispatch.Webhooks;
 
 namespace MessagingGateway.Gateway.Webhooks;
 
 /// <summary>
-/// Refuses endpoints that can never work, when they are configured rather than at 3 a.m.: not
-/// http(s), pointing at this gateway itself, or not accepting connections at all.
+/// Refuses endpoints that can never work or must never be reached, when they are configured:
+/// not http(s), pointing at this gateway itself, or at an address the <see cref="WebhookTargetPolicy"/>
+/// refuses. It never connects: whether a port is open is not for a tenant to learn from us, and an
+/// endpoint may be configured before it is deployed (the webhook's delivery status shows how it goes).
 /// </summary>
 internal static class WebhookUrlCheck
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
-
-    public static async Task<Uri?> CheckAsync(string? text, IReadOnlyCollection<string> ownAddresses, ValidationErrors errors, CancellationToken cancellationToken)
+    public static async Task<Uri?> CheckAsync(string? text, IReadOnlyCollection<string> ownAddresses, WebhookTargetPolicy policy, ValidationErrors errors, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -38,16 +38,9 @@ internal static class WebhookUrlCheck
             return null;
         }
 
-        try
+        if (await policy.CheckAsync(url, cancellationToken) is { } refusal)
         {
-            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(url.DnsSafeHost, url.Port, timeout.Token);
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            errors.Add("url", $"is unreachable: no connection to {url.Host}:{url.Port} within {ConnectTimeout.TotalSeconds:0} s");
+            errors.Add("url", "is not allowed: " + refusal);
             return null;
         }
 

@@ -14,7 +14,7 @@ namespace MessagingGateway.Gateway.Webhooks;
 /// <c>PUT/GET /v1/webhook</c>, the dead letters, and <c>GET /v1/events</c> (the tenant's event
 /// stream from a cursor, for replay or for polling instead of webhooks).
 /// </summary>
-internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer deliverer, IServer server, TimeProvider time)
+internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer deliverer, WebhookTargetPolicy policy, IServer server, TimeProvider time)
 {
     private const long MaxBodyBytes = 16 * 1024;
 
@@ -56,7 +56,7 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
         }
 
         var ownAddresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var url = errors.IsEmpty ? await WebhookUrlCheck.CheckAsync(request.Url, [.. ownAddresses], errors, context.RequestAborted) : null;
+        var url = errors.IsEmpty ? await WebhookUrlCheck.CheckAsync(request.Url, [.. ownAddresses], policy, errors, context.RequestAborted) : null;
         if (url is null)
         {
             await ProblemWriter.WriteAsync(context, ApiProblem.Validation(errors));
