@@ -176,4 +176,36 @@ public sealed class DurabilityTests
         await receiver.WaitForAsync(received => eventIds.ToHashSet().IsSubsetOf(received.Where(w => w.StatusCode == 204).Select(w => w.Id!)), TimeSpan.FromSeconds(30));
         Assert.All(receiver.Received, w => Assert.Contains(w.Id!, eventIds));
     }
+
+    [Fact]
+    public async Task A_retry_right_after_kill_9_is_answered_at_once_as_a_marked_replay_and_delivered_once()
+    {
+        using var folder = new TempDirectory();
+        var dataDir = Path.Combine(folder.Path, "data");
+        var tenantsFile = TestTenants.WriteFile(folder.Path);
+        const string Key = "order-K9-1001";
+        var body = GatewayClient.SandboxText("+31612345699", "Na de crash");
+
+        string firstId;
+        using (var first = await GatewayProcess.StartAsync(dataDir, tenantsFile))
+        {
+            using var client = new GatewayClient(first.BaseAddress, TestTenants.AcmeKey);
+            using var accepted = await client.PostJsonAsync("/v1/messages", body, Key);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            firstId = (await GatewayClient.ReadJsonAsync(accepted))["id"]!.GetValue<string>();
+            first.Kill();
+        }
+
+        using var second = await GatewayProcess.StartAsync(dataDir, tenantsFile);
+        using var retrying = new GatewayClient(second.BaseAddress, TestTenants.AcmeKey);
+        using var retry = await retrying.PostJsonAsync("/v1/messages", body, Key);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(firstId, (await GatewayClient.ReadJsonAsync(retry))["id"]!.GetValue<string>());
+
+        await retrying.WaitForStatusAsync(firstId, "read");
+        var inbox = await retrying.HandsetInboxAsync("+31612345699");
+        Assert.Equal([firstId], inbox.Select(m => m["messageId"]!.GetValue<string>()));
+    }
 }

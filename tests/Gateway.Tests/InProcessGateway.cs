@@ -25,13 +25,16 @@ public sealed class InProcessGateway : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>Starts a gateway with the two test tenants on a fresh (or the given) data folder.</summary>
-    public static async Task<InProcessGateway> StartAsync(string? dataDir = null, params string[] extraArgs)
+    public static Task<InProcessGateway> StartAsync(string? dataDir = null, params string[] extraArgs) => StartAsync(dataDir, null, extraArgs);
+
+    /// <summary>As above, with services replaced after the gateway's own (a test resolver, a log capture).</summary>
+    public static async Task<InProcessGateway> StartAsync(string? dataDir, Action<IServiceCollection>? replaceServices, params string[] extraArgs)
     {
         var owned = dataDir is null ? new TempDirectory() : null;
         var gateway = new InProcessGateway(owned, dataDir ?? Path.Combine(owned!.Path, "data"));
         var tenantsFile = TestTenants.WriteFile(owned?.Path ?? Path.GetDirectoryName(gateway.DataDir)!);
         string[] args = ["--urls", "http://127.0.0.1:0", "--data-dir", gateway.DataDir, "--tenants-file", tenantsFile, "--Logging:LogLevel:Default=Warning", .. extraArgs];
-        gateway._app = GatewayHost.Build(args);
+        gateway._app = GatewayHost.Build(args, replaceServices);
         await gateway._app.StartAsync();
         var address = gateway._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         gateway.BaseAddress = new Uri(address);

@@ -1,4 +1,5 @@
 using MessagingGateway.Gateway.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -46,6 +47,48 @@ public sealed class StartupTests
         var accepted = await client.SendAsync("""{"channel":"sandbox","from":"+31850000000","to":"+31612345678","content":{"type":"text","text":"Hallo"}}""");
         Assert.Equal("accepted", accepted["status"]!.GetValue<string>());
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_kestrel_endpoint_setting_that_overrides_urls_is_judged_by_what_was_bound()
+    {
+        // --urls says loopback, Kestrel's own endpoint setting wins; a Unix socket may have anything
+        // in front of it, so with the demo tenant's public key it is refused.
+        using var folder = new TempDirectory();
+        var socket = Path.Combine(folder.Path, "gw.sock");
+        var (exitCode, output) = await GatewayProcess.RunToExitAsync(
+            "--urls", "http://127.0.0.1:0", $"--Kestrel:Endpoints:Http:Url=http://unix:{socket}", "--data-dir", Path.Combine(folder.Path, "data"));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Refusing to serve on http://unix:", output, StringComparison.Ordinal);
+        Assert.Contains("demo", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_start_banner_names_the_address_kestrel_bound_and_where_the_demo_key_is()
+    {
+        using var folder = new TempDirectory();
+        var (asked, bound) = (FreePort(), FreePort());
+        var banner = new CapturedLog();
+        await using var app = GatewayHost.Build(
+            ["--urls", $"http://127.0.0.1:{asked}", $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{bound}", "--data-dir", Path.Combine(folder.Path, "data")],
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(banner));
+        await app.StartAsync();
+        try
+        {
+            Assert.Equal([$"http://127.0.0.1:{bound}"], app.Urls);
+            using var client = new GatewayClient(new Uri($"http://127.0.0.1:{bound}"), ReadmeDemoKey());
+            using var health = await client.GetAsync("/health/live");
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+
+        var lines = banner.Lines;
+        Assert.Contains(lines, line => line.Contains($"Listening on http://127.0.0.1:{bound}", StringComparison.Ordinal) && line.Contains("README.md, 'Walk-through'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -153,5 +196,12 @@ public sealed class StartupTests
         var match = System.Text.RegularExpressions.Regex.Match(readme, @"mgw_demo_[A-Za-z0-9]+");
         Assert.True(match.Success, "README.md must show the demo API key");
         return match.Value;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -24,7 +24,6 @@ public class WebhookTests : GatewayTest
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         }
 
-        var closedPort = ClosedPort();
         var cases = new (string Body, string Field)[]
         {
             ("""{"url":"ftp://example.com/hook"}""", "url"),
@@ -32,7 +31,6 @@ public class WebhookTests : GatewayTest
             ("""{}""", "url"),
             ($$"""{"url":"{{gateway.BaseAddress}}hooks"}""", "url"),
             ($$"""{"url":"http://localhost:{{gateway.BaseAddress.Port}}/x"}""", "url"),
-            ($$"""{"url":"http://127.0.0.1:{{closedPort}}/hooks"}""", "url"),
             ("""{"url":"http://user:pw@127.0.0.1/hooks"}""", "url"),
             ("""{"url":"http://127.0.0.1/hooks","secret":"plain-text"}""", "secret"),
             ("""{"url":"http://127.0.0.1/hooks","secret":"whsec_c2hvcnQ="}""", "secret"),
@@ -223,12 +221,5 @@ public class WebhookTests : GatewayTest
 
         using var other = gateway.Client(TestTenants.GlobexKey);
         Assert.Empty(await other.ReadEventsAsync());
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
