@@ -123,4 +123,61 @@ public sealed class HttpRejectionTests : GatewayTest
             return false;
         }
     }
+
+    [Fact]
+    public async Task Connections_over_the_configured_cap_are_closed_until_one_frees_up()
+    {
+        await using var gateway = await InProcessGateway.StartAsync(null, "--Gateway:MaxConnections=2");
+        var port = gateway.BaseAddress.Port;
+        using var first = await OpenAsync(port);
+        using var second = await OpenAsync(port);
+
+        using (var third = await OpenAsync(port))
+        {
+            Assert.Null(await TryHealthAsync(third));
+        }
+
+        first.Dispose();
+        await WaitUntilAsync(async () =>
+        {
+            using var again = await OpenAsync(port);
+            return await TryHealthAsync(again) is "HTTP/1.1 200 OK";
+        });
+        Assert.Equal("HTTP/1.1 200 OK", await TryHealthAsync(second));
+    }
+
+    private static async Task<TcpClient> OpenAsync(int port)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        return tcp;
+    }
+
+    /// <summary>The status line of GET /health/live on the connection, or null when the server closed it.</summary>
+    private static async Task<string?> TryHealthAsync(TcpClient tcp)
+    {
+        try
+        {
+            var stream = tcp.GetStream();
+            await stream.WriteAsync("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+            var buffer = new byte[1024];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            return read == 0 ? null : Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
+            await Task.Delay(50);
+        }
+    }
 }
