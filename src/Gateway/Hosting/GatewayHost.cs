@@ -74,6 +74,16 @@ public static partial class GatewayHost
             throw new GatewayStartupException($"--idempotency-retention must be a positive time span such as 1.00:00:00 (got {options.IdempotencyRetention}).");
         }
 
+        if (options.MaxBufferedBodyBytes < Math.Max(options.MaxBatchBytes, options.MaxMessageBytes))
+        {
+            throw new GatewayStartupException($"--Gateway:MaxBufferedBodyBytes ({options.MaxBufferedBodyBytes}) must be at least the largest body limit ({Math.Max(options.MaxBatchBytes, options.MaxMessageBytes)}), or that body could never be read.");
+        }
+
+        if (options.MaxConnections < 1)
+        {
+            throw new GatewayStartupException($"--Gateway:MaxConnections must be at least 1 (got {options.MaxConnections}).");
+        }
+
         LogTransport.Validate(options);
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrWhiteSpace(urls))
@@ -113,8 +123,12 @@ public static partial class GatewayHost
             // The API enforces a per-endpoint limit while reading (a clear 413); Kestrel's is a backstop.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBatchBytes, options.MaxMessageBytes) + 1;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            // What Kestrel reads ahead of the API per connection; it stays in the memory pool, so
+            // it is part of the memory ceiling (connections × this), see README "Memory".
+            kestrel.Limits.MaxRequestBufferSize = BodyBudget.FreeBytes;
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(KestrelRejections.Middleware));
         });
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = BodyBudget.FreeBytes);
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
@@ -149,6 +163,7 @@ public static partial class GatewayHost
             services.AddHostedService(sp => sp.GetRequiredService<SandboxReceiptClock>());
             services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         }
+        services.AddSingleton(new BodyBudget(options.MaxBufferedBodyBytes));
         services.AddSingleton<MessageIntake>();
         // Every store here is this process's own (RocksDB locks its folder), so a claim of another
         // incarnation was left by a process that died.

@@ -44,7 +44,13 @@ public sealed class GatewayOptions
     public TimeSpan IdempotencyRetention { get; set; } = RocksDbConversationStore.DefaultIdempotencyRetention;
 
     /// <summary>Open connections Kestrel keeps at once; more wait in the listen backlog (<c>--Gateway:MaxConnections</c>).</summary>
-    public long MaxConnections { get; set; } = 5_000;
+    public long MaxConnections { get; set; } = 1_000;
+
+    /// <summary>
+    /// Bytes of request bodies over 64 KiB held in memory at once across all connections; a body
+    /// that would go over it is answered 503 (<c>--Gateway:MaxBufferedBodyBytes</c>).
+    /// </summary>
+    public long MaxBufferedBodyBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>Largest body of <c>POST /v1/messages</c>.</summary>
     public long MaxMessageBytes { get; set; } = 64 * 1024;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace MessagingGateway.Gateway.Http;
@@ -16,11 +17,15 @@ namespace MessagingGateway.Gateway.Http;
 internal readonly struct RequestBody
 {
     private readonly PipeReader? _reader;
+    private readonly BodyBudget? _budget;
+    private readonly long _reservation;
 
-    private RequestBody(PipeReader reader, ReadOnlySequence<byte> content)
+    private RequestBody(PipeReader reader, ReadOnlySequence<byte> content, BodyBudget? budget, long reservation)
     {
         _reader = reader;
         Content = content;
+        _budget = budget;
+        _reservation = reservation;
     }
 
     public ReadOnlySequence<byte> Content { get; }
@@ -43,7 +48,11 @@ internal readonly struct RequestBody
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Checks the content type and size, then waits for the whole body.</summary>
+    /// <summary>
+    /// Checks the content type and size, then waits for the whole body. A body over
+    /// <see cref="BodyBudget.FreeBytes"/> reserves its bytes in the process's <see cref="BodyBudget"/>
+    /// as they arrive, until <see cref="Release"/>; when the budget is spent the answer is 503.
+    /// </summary>
     public static async ValueTask<(RequestBody Body, ApiProblem? Problem)> ReadJsonAsync(HttpContext context, long limit)
     {
         var request = context.Request;
@@ -64,39 +73,77 @@ internal readonly struct RequestBody
         }
 
         var reader = request.BodyReader;
-        while (true)
+        BodyBudget? budget = null;
+        long reservation = 0;
+        var done = false;
+        try
         {
-            ReadResult result;
-            try
+            // A length given up front is reserved before a byte is read, so a body the budget
+            // cannot take costs nothing; chunked bodies reserve as they arrive.
+            if (request.ContentLength > BodyBudget.FreeBytes)
             {
-                result = await reader.ReadAsync(context.RequestAborted);
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return (default, ApiProblem.TooLarge(limit));
-            }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
-            {
-                // The client closed the connection before sending the whole body: an ordinary
-                // event under load (a client timing out), not a server error worth a stack trace.
-                return (default, ApiProblem.BadRequest("The request body ended before the length given in Content-Length."));
+                budget = context.RequestServices.GetRequiredService<BodyBudget>();
+                if (!budget.TryCover(request.ContentLength.Value, ref reservation))
+                {
+                    return (default, Overloaded(context));
+                }
             }
 
-            var buffer = result.Buffer;
-            if (buffer.Length > limit)
+            while (true)
             {
-                reader.AdvanceTo(buffer.End);
-                return (default, ApiProblem.TooLarge(limit));
-            }
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(context.RequestAborted);
+                }
+                catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    return (default, ApiProblem.TooLarge(limit));
+                }
+                catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status400BadRequest)
+                {
+                    // The client closed the connection before sending the whole body: an ordinary
+                    // event under load (a client timing out), not a server error worth a stack trace.
+                    return (default, ApiProblem.BadRequest("The request body ended before the length given in Content-Length."));
+                }
 
-            if (result.IsCompleted)
+                var buffer = result.Buffer;
+                if (buffer.Length > limit)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return (default, ApiProblem.TooLarge(limit));
+                }
+
+                if (buffer.Length > BodyBudget.FreeBytes)
+                {
+                    budget ??= context.RequestServices.GetRequiredService<BodyBudget>();
+                    if (!budget.TryCover(buffer.Length, ref reservation))
+                    {
+                        reader.AdvanceTo(buffer.End);
+                        return (default, Overloaded(context));
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (buffer.IsEmpty)
+                    {
+                        return Empty(reader, buffer);
+                    }
+
+                    done = true;
+                    return (new RequestBody(reader, buffer, budget, reservation), null);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            if (!done)
             {
-                return buffer.IsEmpty
-                    ? Empty(reader, buffer)
-                    : (new RequestBody(reader, buffer), null);
+                budget?.Return(reservation);
             }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
@@ -146,7 +193,18 @@ internal readonly struct RequestBody
         return hash.GetHashAndReset();
     }
 
-    public void Release() => _reader?.AdvanceTo(Content.End);
+    /// <summary>Lets the pipe reuse the body's memory and gives its reservation back.</summary>
+    public void Release()
+    {
+        _reader?.AdvanceTo(Content.End);
+        _budget?.Return(_reservation);
+    }
+
+    private static ApiProblem Overloaded(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return ApiProblem.Unavailable("Too many large request bodies are arriving at once; nothing was accepted. Retry shortly.");
+    }
 
     private static (RequestBody, ApiProblem?) Empty(PipeReader reader, ReadOnlySequence<byte> buffer)
     {

@@ -147,11 +147,6 @@ internal static class SendRequestParser
             problem = null;
             return request;
         }
-        catch (JsonException ex) when (ex.InnerException is InvalidOperationException)
-        {
-            problem = InvalidText;
-            return null;
-        }
         catch (JsonException ex) when (ex.InnerException is not JsonException)
         {
             // Well-formed JSON, wrong type for a field (a number where a string belongs, ...).
