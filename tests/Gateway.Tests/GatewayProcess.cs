@@ -108,7 +108,8 @@ public sealed class GatewayProcess : IDisposable
         throw new TimeoutException("The gateway process did not become ready within 60 s.");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -69,7 +69,7 @@ public sealed class StartupTests
     public async Task The_start_banner_names_the_address_kestrel_bound_and_where_the_demo_key_is()
     {
         using var folder = new TempDirectory();
-        var (asked, bound) = (FreePort(), FreePort());
+        var (asked, bound) = (GatewayProcess.FreePort(), GatewayProcess.FreePort());
         var banner = new CapturedLog();
         await using var app = GatewayHost.Build(
             ["--urls", $"http://127.0.0.1:{asked}", $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{bound}", "--data-dir", Path.Combine(folder.Path, "data")],
@@ -196,12 +196,5 @@ public sealed class StartupTests
         var match = System.Text.RegularExpressions.Regex.Match(readme, @"mgw_demo_[A-Za-z0-9]+");
         Assert.True(match.Success, "README.md must show the demo API key");
         return match.Value;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

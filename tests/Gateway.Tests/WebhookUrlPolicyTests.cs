@@ -72,7 +72,7 @@ public sealed class WebhookUrlPolicyTests
         resolver.Answer("hooks.example.com", PublicAddress);
         using var client = gateway.Client();
 
-        foreach (var url in (string[])[receiver.Url.ToString(), $"http://127.0.0.1:{ClosedPort()}/hooks", "https://hooks.example.com/not-deployed-yet", "https://not-in-dns-yet.example/hooks"])
+        foreach (var url in (string[])[receiver.Url.ToString(), $"http://127.0.0.1:{GatewayProcess.FreePort()}/hooks", "https://hooks.example.com/not-deployed-yet", "https://not-in-dns-yet.example/hooks"])
         {
             using var response = await client.PutJsonAsync("/v1/webhook", new JsonObject { ["url"] = url, ["secret"] = Secret }.ToJsonString());
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} → {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -121,7 +121,7 @@ public sealed class WebhookUrlPolicyTests
         var (gateway, _) = await StartAsync("--Webhooks:BaseRetryDelay=00:10:00");
         await using var __ = gateway;
         using var client = gateway.Client();
-        var port = ClosedPort();
+        var port = GatewayProcess.FreePort();
         await client.ConfigureWebhookAsync(new Uri($"http://127.0.0.1:{port}/hooks"), Secret);
 
         await client.SendAsync(GatewayClient.SandboxText("+31612345604", "nobody listens"));
@@ -175,12 +175,5 @@ public sealed class WebhookUrlPolicyTests
 
         Assert.Fail("No delivery error was reported: " + delivery?.ToJsonString());
         return null!;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

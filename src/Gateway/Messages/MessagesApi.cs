@@ -211,8 +211,10 @@ internal sealed partial class MessagesApi(
         catch (LogUnavailableException ex) when (!appended)
         {
             LogAppendFailed(tenant.Id, ex);
-            if (claim is not null)
+            if (claim is not null && !replayed)
             {
+                // Nothing of ours reached the log: the key may start afresh. A claim taken over
+                // stays (the finally leaves it): its first owner may have appended its ids.
                 await idempotency.AbandonAsync(claim);
                 claim = null;
             }
