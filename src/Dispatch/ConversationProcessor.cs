@@ -1,6 +1,7 @@
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Payments;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Core.Webhooks;
@@ -12,8 +13,8 @@ namespace MessagingGateway.Dispatch;
 
 /// <summary>
 /// Does what one log record asks, for one conversation at a time: places messages on the
-/// timeline, hands outbound ones to their channel, applies receipts through the status machine,
-/// and publishes the business's events. Every step checks what is already stored first, so a
+/// timeline, hands outbound ones to their channel, applies receipts through the status machine
+/// and payment statuses through <see cref="IPaymentUpdates"/>, and publishes the business's events. Every step checks what is already stored first, so a
 /// record processed again after a crash changes nothing twice and sends nothing twice.
 /// </summary>
 public sealed partial class ConversationProcessor(
@@ -25,7 +26,8 @@ public sealed partial class ConversationProcessor(
     TimeProvider time,
     IOptions<DispatchOptions> options,
     ILogger<ConversationProcessor> logger,
-    IEventTopic? eventTopic = null)
+    IEventTopic? eventTopic = null,
+    IPaymentUpdates? payments = null)
 {
     private readonly RecentMessages _recent = new(options.Value.RecentMessages);
 
@@ -49,6 +51,20 @@ public sealed partial class ConversationProcessor(
         else if (envelope.Receipt is { } receipt)
         {
             await ApplyReceiptAsync(receipt, cancellationToken);
+        }
+        else if (envelope.Payment is { } update && payments is not null)
+        {
+            // In the conversation's order: events first, then the confirmation goes out like any message.
+            var outcome = await payments.ApplyAsync(update, cancellationToken);
+            foreach (var paymentEvent in outcome.Events)
+            {
+                await PublishAsync(paymentEvent, cancellationToken);
+            }
+
+            foreach (var confirmation in outcome.Messages)
+            {
+                await HandToChannelAsync(await PlaceOnTimelineAsync(confirmation, cancellationToken), cancellationToken);
+            }
         }
     }
 

@@ -29,6 +29,12 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string EventIdsFamily = "event_ids";
     internal const string OutboxFamily = "outbox";
     internal const string DeadLettersFamily = "dead_letters";
+    internal const string PaymentsFamily = "payments";
+    internal const string PaymentsByConversationFamily = "payments_by_conversation";
+    internal const string PaymentsByProviderFamily = "payments_by_provider";
+    internal const string OpenPaymentsFamily = "payments_open";
+    internal const string RefundsFamily = "refunds";
+    internal const string ProviderStateFamily = "sandbox_provider";
 
     private static readonly string[] Families =
     [
@@ -36,6 +42,8 @@ public sealed class EmbeddedDatabase : IDisposable
         ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily, IdempotencyByAgeFamily,
         HandoffsFamily, OrphansFamily, HandsetInboxFamily, HandsetIdsFamily, HandsetPendingFamily,
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
+        PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily,
+        ProviderStateFamily,
     ];
 
     /// <summary>

@@ -29,4 +29,16 @@ public static class GatewayMetrics
 
     /// <summary>Webhook delivery attempts; tag <c>outcome</c> = delivered, failed or dead_lettered.</summary>
     public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("mgw.webhooks.attempts", "{attempt}");
+
+    /// <summary>Payments created at their provider, by provider.</summary>
+    public static readonly Counter<long> PaymentsCreated = Meter.CreateCounter<long>("mgw.payments.created", "{payment}");
+
+    /// <summary>Payment statuses applied, by provider and status (paid counts payments paid).</summary>
+    public static readonly Counter<long> PaymentStatuses = Meter.CreateCounter<long>("mgw.payments.statuses", "{change}");
+
+    /// <summary>Refunds created at their provider.</summary>
+    public static readonly Counter<long> RefundsCreated = Meter.CreateCounter<long>("mgw.refunds.created", "{refund}");
+
+    /// <summary>Refund statuses applied, by status (refunded counts refunds completed).</summary>
+    public static readonly Counter<long> RefundStatuses = Meter.CreateCounter<long>("mgw.refunds.statuses", "{change}");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Payments;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Core.Webhooks;
 
@@ -24,4 +25,7 @@ namespace MessagingGateway.Core.Serialization;
 [JsonSerializable(typeof(WebhookEvent))]
 [JsonSerializable(typeof(OutboxEntry))]
 [JsonSerializable(typeof(DeadLetter))]
+[JsonSerializable(typeof(PaymentRecord))]
+[JsonSerializable(typeof(RefundRecord))]
+[JsonSerializable(typeof(PaymentUpdate))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
@@ -17,8 +15,6 @@ public static class WebhookEvents
 {
     public const string MessageStatus = "message.status";
     public const string MessageInbound = "message.inbound";
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string EventId(string type, Guid messageId, int seq)
     {
@@ -69,22 +65,6 @@ public static class WebhookEvents
             }));
     }
 
-    private static byte[] Write<TState>(string id, string type, DateTimeOffset createdAt, string conversationId, TState state, Action<Utf8JsonWriter, TState> writeData)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, id);
-            writer.WriteString("type"u8, type);
-            writer.WriteString("createdAt"u8, createdAt.UtcDateTime);
-            writer.WriteString("conversationId"u8, conversationId);
-            writer.WriteStartObject("data"u8);
-            writeData(writer, state);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    private static byte[] Write<TState>(string id, string type, DateTimeOffset createdAt, string conversationId, TState state, Action<Utf8JsonWriter, TState> writeData) =>
+        WebhookEventBody.Write(id, type, createdAt, conversationId, state, writeData);
 }

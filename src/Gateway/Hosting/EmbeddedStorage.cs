@@ -34,6 +34,8 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         Ledger = new RocksDbDeliveryLedger(Database);
         Handsets = new RocksDbHandsetInbox(Database);
         Webhooks = new RocksDbWebhookStore(Database);
+        Payments = new RocksDbPaymentStore(Database);
+        ProviderState = new RocksDbProviderStateStore(Database);
         _sweep = new Timer(_ => SweepIdempotency(), null, SweepInterval, SweepInterval);
     }
 
@@ -48,6 +50,10 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
     public RocksDbHandsetInbox Handsets { get; }
 
     public RocksDbWebhookStore Webhooks { get; }
+
+    public RocksDbPaymentStore Payments { get; }
+
+    public RocksDbProviderStateStore ProviderState { get; }
 
     public async ValueTask DisposeAsync()
     {

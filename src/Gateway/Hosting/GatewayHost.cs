@@ -10,6 +10,11 @@ using MessagingGateway.Dispatch;
 using MessagingGateway.Gateway.Conversations;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
+using MessagingGateway.Gateway.Payments;
+using MessagingGateway.Payments;
+using MessagingGateway.Payments.Providers;
+using MessagingGateway.Payments.Sandbox;
+using MessagingGateway.Core.Payments;
 using MessagingGateway.Gateway.Sandbox;
 using MessagingGateway.Gateway.Tenants;
 using MessagingGateway.Gateway.Webhooks;
@@ -141,9 +146,27 @@ public static partial class GatewayHost
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<EmbeddedStorage>().Ledger);
         services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
         services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
+        services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
+        services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
         services.Configure<DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
         services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
         services.Configure<SandboxOptions>(builder.Configuration.GetSection("Sandbox"));
+        services.Configure<PaymentOptions>(builder.Configuration.GetSection("Payments"));
+        services.AddSingleton<PublicAddress>();
+        services.AddSingleton(sp => new SandboxPaymentProvider(
+            sp.GetRequiredService<IProviderStateStore>(), sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<PublicAddress>().Base)
+        {
+            RefundDelay = sp.GetRequiredService<IOptions<PaymentOptions>>().Value.SandboxRefundDelay,
+        });
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        services.AddSingleton(sp => new PaymentAccounts(tenants.PaymentAccounts, sp.GetServices<IPaymentProvider>()));
+        services.AddSingleton<PaymentLedger>();
+        services.AddSingleton<IPaymentUpdates>(sp => sp.GetRequiredService<PaymentLedger>());
+        services.AddSingleton<PaymentSync>();
+        services.AddSingleton<PaymentsApi>();
+        services.AddSingleton<SandboxCheckoutApi>();
+        services.AddSingleton<ProviderWebhooksApi>();
+        services.AddSingleton<PaymentReconciler>();
         services.AddSingleton<OutboxFeed>();
         services.AddSingleton<SandboxReceiptClock>();
         services.AddSingleton<SandboxChannel>();
@@ -162,6 +185,7 @@ public static partial class GatewayHost
             services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
             services.AddHostedService(sp => sp.GetRequiredService<SandboxReceiptClock>());
             services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+            services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
         }
         services.AddSingleton(new BodyBudget(options.MaxBufferedBodyBytes));
         services.AddSingleton<MessageIntake>();
@@ -199,6 +223,10 @@ public static partial class GatewayHost
 
         LogRole(logger, options.Role, options.Transport);
 
+        // The sandbox provider notifies as Mollie does: "look at this id".
+        var paymentSync = app.Services.GetRequiredService<PaymentSync>();
+        app.Services.GetRequiredService<SandboxPaymentProvider>().Notify = id => paymentSync.NotifyAsync(SandboxPaymentProvider.ProviderName, id, CancellationToken.None).AsTask();
+
         var guard = app.Services.GetRequiredService<ListenAddressGuard>();
         app.Use(guard.GateAsync);
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledAsync, SuppressDiagnosticsCallback = _ => false });
@@ -220,6 +248,17 @@ public static partial class GatewayHost
         app.MapGet("/v1/webhook/dead-letters", (HttpContext context, WebhooksApi api) => api.ListDeadLettersAsync(context));
         app.MapPost("/v1/webhook/dead-letters/{id}/redeliver", (HttpContext context, string id, WebhooksApi api) => api.RedeliverAsync(context, id));
         app.MapGet("/v1/events", (HttpContext context, WebhooksApi api) => api.ListEventsAsync(context));
+        app.MapPost("/v1/conversations/{id}/payments", (HttpContext context, string id, PaymentsApi api) => api.CreateAsync(context, id));
+        app.MapGet("/v1/conversations/{id}/payments", (HttpContext context, string id, PaymentsApi api) => api.ListAsync(context, id));
+        app.MapGet("/v1/payments/{id}", (HttpContext context, string id, PaymentsApi api) => api.GetAsync(context, id));
+        app.MapPost("/v1/payments/{id}/refunds", (HttpContext context, string id, PaymentsApi api) => api.RefundAsync(context, id));
+        app.MapGet("/v1/payments/{id}/refunds", (HttpContext context, string id, PaymentsApi api) => api.ListRefundsAsync(context, id));
+
+        // Reached by providers and customers' browsers: no API key (the checkout is by link, as a PSP's page is).
+        app.MapPost("/webhooks/payments/mollie", (HttpContext context, ProviderWebhooksApi api) => api.MollieAsync(context));
+        app.MapGet("/sandbox/checkout/{paymentId}", (HttpContext context, string paymentId, SandboxCheckoutApi api) => api.PageAsync(context, paymentId));
+        app.MapPost("/sandbox/checkout/{paymentId}", (HttpContext context, string paymentId, SandboxCheckoutApi api) => api.CompleteAsync(context, paymentId));
+        app.MapGet("/payments/return", ReturnPageAsync);
         // A tenant's simulated customer phones: its API key, and only for tenants with the sandbox.
         app.MapPost("/sandbox/handsets/{address}/reply", (HttpContext context, string address, SandboxApi api) => api.ReplyAsync(context, address));
         app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
@@ -227,6 +266,14 @@ public static partial class GatewayHost
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/health/live", HealthApi.LiveAsync);
         app.MapGet("/health/ready", (HttpContext context, HealthApi api) => api.ReadyAsync(context));
+    }
+
+    /// <summary>Where a provider sends the customer after paying: back to the chat.</summary>
+    private static Task ReturnPageAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Bedankt</title></head>" +
+            "<body style=\"font-family:system-ui,sans-serif;max-width:420px;margin:40px auto;padding:0 16px\"><h1>Bedankt!</h1><p>Je kunt terug naar de chat: de bevestiging komt daar binnen. / You can go back to the chat: the confirmation arrives there.</p></body></html>");
     }
 
     private static Task WriteUnhandledAsync(HttpContext context)

@@ -16,4 +16,7 @@ namespace MessagingGateway.Gateway.Http;
 [JsonSerializable(typeof(TenantsFile))]
 [JsonSerializable(typeof(Webhooks.WebhookRequest))]
 [JsonSerializable(typeof(Sandbox.HandsetReply))]
+[JsonSerializable(typeof(Payments.PaymentRequest))]
+[JsonSerializable(typeof(Payments.RefundRequest))]
+[JsonSerializable(typeof(Payments.CheckoutRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Gateway.Http;
+using MessagingGateway.Payments;
+using MessagingGateway.Payments.Providers;
 
 namespace MessagingGateway.Gateway.Tenants;
 
@@ -17,14 +19,18 @@ public sealed class TenantDirectory
     private readonly Dictionary<string, (Tenant Tenant, byte[] Hash)> _keys;
     private readonly Dictionary<string, (Tenant Tenant, byte[] Hash)>.AlternateLookup<ReadOnlySpan<char>> _keysBySpan;
 
-    private TenantDirectory(IReadOnlyList<Tenant> tenants, Dictionary<string, (Tenant Tenant, byte[] Hash)> keys)
+    private TenantDirectory(IReadOnlyList<Tenant> tenants, Dictionary<string, (Tenant Tenant, byte[] Hash)> keys, IReadOnlyDictionary<string, PaymentAccount> paymentAccounts)
     {
         Tenants = tenants;
+        PaymentAccounts = paymentAccounts;
         _keys = keys;
         _keysBySpan = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public IReadOnlyList<Tenant> Tenants { get; }
+
+    /// <summary>Tenants that configured a payment account (the others use the sandbox provider).</summary>
+    public IReadOnlyDictionary<string, PaymentAccount> PaymentAccounts { get; }
 
     public bool HasDemoTenant
     {
@@ -81,6 +87,7 @@ public sealed class TenantDirectory
 
         var tenants = new List<Tenant>();
         var keys = new Dictionary<string, (Tenant, byte[])>(StringComparer.Ordinal);
+        var paymentAccounts = new Dictionary<string, PaymentAccount>(StringComparer.Ordinal);
         foreach (var entry in file?.Tenants ?? [])
         {
             if (string.IsNullOrWhiteSpace(entry.Id))
@@ -90,6 +97,10 @@ public sealed class TenantDirectory
 
             var tenant = new Tenant(entry.Id, entry.Name ?? entry.Id, entry.Demo, entry.Sandbox ?? entry.Demo);
             tenants.Add(tenant);
+            if (entry.Payments is { } payments)
+            {
+                paymentAccounts[tenant.Id] = ReadPaymentAccount(tenant.Id, payments, path);
+            }
             foreach (var key in entry.ApiKeys ?? [])
             {
                 if (string.IsNullOrEmpty(key.Id) || key.Id.Contains('_', StringComparison.Ordinal) || key.Sha256 is not { Length: 64 })
@@ -104,6 +115,38 @@ public sealed class TenantDirectory
             }
         }
 
-        return new TenantDirectory(tenants, keys);
+        return new TenantDirectory(tenants, keys, paymentAccounts);
+    }
+
+    private static PaymentAccount ReadPaymentAccount(string tenantId, TenantsFile.PaymentsEntry entry, string path)
+    {
+        var provider = entry.Provider ?? "sandbox";
+        var texts = new ConfirmationTexts
+        {
+            Locale = entry.Locale ?? "nl",
+            PaymentLink = entry.PaymentLinkText,
+            Paid = entry.PaidText,
+            Failed = entry.FailedText,
+            Expired = entry.ExpiredText,
+            Refunded = entry.RefundedText,
+        };
+        if (provider == "sandbox")
+        {
+            return new PaymentAccount(provider, null, texts);
+        }
+
+        if (provider != "mollie")
+        {
+            throw new InvalidOperationException($"Tenant {tenantId} in {path} has payments.provider \"{provider}\"; use \"sandbox\" or \"mollie\".");
+        }
+
+        var key = entry.ApiKeyEnv is { } variable ? Environment.GetEnvironmentVariable(variable) : entry.ApiKey;
+        if (key is null || !(key.StartsWith("test_", StringComparison.Ordinal) || key.StartsWith("live_", StringComparison.Ordinal)))
+        {
+            // The message names where the key should be, never the key.
+            throw new InvalidOperationException($"Tenant {tenantId} in {path} needs a Mollie key starting test_ or live_ in payments.apiKey or in the variable named by payments.apiKeyEnv.");
+        }
+
+        return new PaymentAccount(provider, new ProviderCredentials(key), texts);
     }
 }

@@ -1,0 +1,67 @@
+using MessagingGateway.Payments;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MessagingGateway.Gateway.Payments;
+
+/// <summary>
+/// <c>POST /webhooks/payments/mollie</c>: Mollie posts <c>id=tr_…</c>, unsigned. The post is never
+/// trusted: it is answered 200 at once (also for an unknown id, as Mollie asks) and only makes us
+/// fetch the payment and its refunds from Mollie. A fetch that fails is caught up by the periodic
+/// re-fetch of open payments.
+/// </summary>
+internal sealed partial class ProviderWebhooksApi(PaymentSync sync, ILogger<ProviderWebhooksApi> logger)
+{
+    public async Task MollieAsync(HttpContext context)
+    {
+        string? id = null;
+        if (context.Request.HasFormContentType && context.Request.ContentLength is null or < 4096)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            id = form["id"];
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        if (id is null || !IsPaymentId(id))
+        {
+            LogIgnored();
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await sync.NotifyAsync("mollie", id, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is MessagingGateway.Payments.Providers.PaymentProviderException or MessagingGateway.Core.Log.LogUnavailableException)
+            {
+                LogFetchFailed(id, ex);
+            }
+        });
+    }
+
+    private static bool IsPaymentId(string id)
+    {
+        if (!id.StartsWith("tr_", StringComparison.Ordinal) || id.Length is < 4 or > 67)
+        {
+            return false;
+        }
+
+        foreach (var c in id.AsSpan(3))
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Mollie webhook without a payment id ignored")]
+    private partial void LogIgnored();
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Fetching Mollie payment {Id} after its webhook failed; the periodic re-fetch will catch up")]
+    private partial void LogFetchFailed(string id, Exception exception);
+}
