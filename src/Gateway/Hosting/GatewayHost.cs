@@ -167,6 +167,8 @@ public static partial class GatewayHost
         services.AddSingleton<SandboxCheckoutApi>();
         services.AddSingleton<ProviderWebhooksApi>();
         services.AddSingleton<PaymentReconciler>();
+        services.AddSingleton<PaymentNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentNotifications>());
         services.AddSingleton<OutboxFeed>();
         services.AddSingleton<SandboxReceiptClock>();
         services.AddSingleton<SandboxChannel>();
@@ -224,8 +226,12 @@ public static partial class GatewayHost
         LogRole(logger, options.Role, options.Transport);
 
         // The sandbox provider notifies as Mollie does: "look at this id".
-        var paymentSync = app.Services.GetRequiredService<PaymentSync>();
-        app.Services.GetRequiredService<SandboxPaymentProvider>().Notify = id => paymentSync.NotifyAsync(SandboxPaymentProvider.ProviderName, id, CancellationToken.None).AsTask();
+        var notifications = app.Services.GetRequiredService<PaymentNotifications>();
+        app.Services.GetRequiredService<SandboxPaymentProvider>().Notify = id =>
+        {
+            notifications.Enqueue(SandboxPaymentProvider.ProviderName, id);
+            return Task.CompletedTask;
+        };
 
         var guard = app.Services.GetRequiredService<ListenAddressGuard>();
         app.Use(guard.GateAsync);

@@ -1,4 +1,3 @@
-using MessagingGateway.Payments;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +9,7 @@ namespace MessagingGateway.Gateway.Payments;
 /// fetch the payment and its refunds from Mollie. A fetch that fails is caught up by the periodic
 /// re-fetch of open payments.
 /// </summary>
-internal sealed partial class ProviderWebhooksApi(PaymentSync sync, ILogger<ProviderWebhooksApi> logger)
+internal sealed partial class ProviderWebhooksApi(PaymentNotifications notifications, ILogger<ProviderWebhooksApi> logger)
 {
     public async Task MollieAsync(HttpContext context)
     {
@@ -28,17 +27,7 @@ internal sealed partial class ProviderWebhooksApi(PaymentSync sync, ILogger<Prov
             return;
         }
 
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await sync.NotifyAsync("mollie", id, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is MessagingGateway.Payments.Providers.PaymentProviderException or MessagingGateway.Core.Log.LogUnavailableException)
-            {
-                LogFetchFailed(id, ex);
-            }
-        });
+        notifications.Enqueue("mollie", id);
     }
 
     private static bool IsPaymentId(string id)
@@ -61,7 +50,4 @@ internal sealed partial class ProviderWebhooksApi(PaymentSync sync, ILogger<Prov
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Mollie webhook without a payment id ignored")]
     private partial void LogIgnored();
-
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Fetching Mollie payment {Id} after its webhook failed; the periodic re-fetch will catch up")]
-    private partial void LogFetchFailed(string id, Exception exception);
 }

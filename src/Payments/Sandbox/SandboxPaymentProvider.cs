@@ -10,11 +10,12 @@ namespace MessagingGateway.Payments.Sandbox;
 /// idempotency keys like Mollie, expires payments past <c>expiresAt</c>, completes refunds after
 /// <see cref="RefundDelay"/>, and notifies the way Mollie does: "look at this id".
 /// </summary>
-public sealed class SandboxPaymentProvider(IProviderStateStore state, TimeProvider time, Func<Uri> checkoutBase) : IPaymentProvider
+public sealed class SandboxPaymentProvider(IProviderStateStore state, TimeProvider time, Func<Uri> checkoutBase) : IPaymentProvider, IDisposable
 {
     public const string ProviderName = "sandbox";
 
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _disposed = new();
 
     public string Name => ProviderName;
 
@@ -125,9 +126,20 @@ public sealed class SandboxPaymentProvider(IProviderStateStore state, TimeProvid
         return created;
     }
 
+    /// <summary>Stops pending refund notifications (idempotent: the container may dispose it under two service types).</summary>
+    public void Dispose() => _disposed.Cancel();
+
     private async Task CompleteRefundLaterAsync(string paymentId)
     {
-        await Task.Delay(RefundDelay, time);
+        try
+        {
+            await Task.Delay(RefundDelay, time, _disposed.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping: the periodic re-fetch sees the refund after the restart
+        }
+
         if (Notify is { } notify)
         {
             await notify(paymentId);
