@@ -9,6 +9,11 @@ public static class TestTenants
     public const string AcmeKey = "mgw_acme_Kq3v9TzL0pWc7xYb2NdR";
     public const string GlobexKey = "mgw_globex_Hs8mQ1aZ5uVe4kJt6FgB";
 
+    /// <summary>A tenant that takes payments through Mollie (the fake), in English.</summary>
+    public const string HooliKey = "mgw_hooli_Zt5bN8qW2eRy6uPa1sDx";
+
+    public const string HooliMollieKey = "test_HooliMollieKey0123456789abcdef";
+
     /// <summary>A tenant without the sandbox.</summary>
     public const string InitechKey = "mgw_initech_Wp2xR7cN4bLq9sDf3HzM";
 
@@ -20,7 +25,9 @@ public static class TestTenants
               "tenants": [
                 { "id": "acme", "name": "Acme", "sandbox": true, "apiKeys": [ { "id": "acme", "sha256": "{{Hash(AcmeKey)}}" } ] },
                 { "id": "globex", "name": "Globex", "sandbox": true, "apiKeys": [ { "id": "globex", "sha256": "{{Hash(GlobexKey)}}" } ] },
-                { "id": "initech", "name": "Initech", "apiKeys": [ { "id": "initech", "sha256": "{{Hash(InitechKey)}}" } ] }
+                { "id": "initech", "name": "Initech", "apiKeys": [ { "id": "initech", "sha256": "{{Hash(InitechKey)}}" } ] },
+                { "id": "hooli", "name": "Hooli", "sandbox": true, "apiKeys": [ { "id": "hooli", "sha256": "{{Hash(HooliKey)}}" } ],
+                  "payments": { "provider": "mollie", "apiKey": "{{HooliMollieKey}}", "locale": "en" } }
               ]
             }
             """);

@@ -12,6 +12,7 @@ using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
 using MessagingGateway.Gateway.Payments;
 using MessagingGateway.Payments;
+using MessagingGateway.Payments.Mollie;
 using MessagingGateway.Payments.Providers;
 using MessagingGateway.Payments.Sandbox;
 using MessagingGateway.Core.Payments;
@@ -159,6 +160,9 @@ public static partial class GatewayHost
             RefundDelay = sp.GetRequiredService<IOptions<PaymentOptions>>().Value.SandboxRefundDelay,
         });
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxPaymentProvider>());
+        var paymentOptions = builder.Configuration.GetSection("Payments").Get<PaymentOptions>() ?? new PaymentOptions();
+        services.AddMollieClient(paymentOptions.MollieApiBaseUrl);
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<MollieClient>());
         services.AddSingleton(sp => new PaymentAccounts(tenants.PaymentAccounts, sp.GetServices<IPaymentProvider>()));
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<IPaymentUpdates>(sp => sp.GetRequiredService<PaymentLedger>());

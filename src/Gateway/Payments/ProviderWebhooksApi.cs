@@ -1,3 +1,4 @@
+using MessagingGateway.Payments.Mollie;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -21,31 +22,13 @@ internal sealed partial class ProviderWebhooksApi(PaymentNotifications notificat
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-        if (id is null || !IsPaymentId(id))
+        if (id is null || !MollieWebhook.IsPaymentId(id))
         {
             LogIgnored();
             return;
         }
 
         notifications.Enqueue("mollie", id);
-    }
-
-    private static bool IsPaymentId(string id)
-    {
-        if (!id.StartsWith("tr_", StringComparison.Ordinal) || id.Length is < 4 or > 67)
-        {
-            return false;
-        }
-
-        foreach (var c in id.AsSpan(3))
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Mollie webhook without a payment id ignored")]
