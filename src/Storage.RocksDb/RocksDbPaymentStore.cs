@@ -9,7 +9,9 @@ namespace MessagingGateway.Storage.RocksDb;
 /// <summary>
 /// Payments and refunds on the embedded database. One process owns the database, so a lock makes
 /// the compare-and-set of a payment's version atomic; the indexes (by conversation, by provider
-/// id, open payments) are written in the same batch as the row they point at.
+/// id, open payments) are written in the same batch as the row they point at. Every write leaves
+/// the WAL buffer at once (as a hand-over does): a payment or refund row precedes a call to the
+/// provider, and a process crash must not forget the id the provider was given as its key.
 /// </summary>
 public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentStore
 {
@@ -34,6 +36,7 @@ public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentSto
             Write(batch, payment, previous: null);
             batch.Put(Pair(payment.ConversationId, payment.Id), Array.Empty<byte>(), _byConversation);
             database.Db.Write(batch, database.BufferedWrite);
+            database.FlushWal();
             return ValueTask.FromResult(true);
         }
     }
@@ -54,6 +57,7 @@ public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentSto
             using var batch = new WriteBatch();
             Write(batch, payment, previous);
             database.Db.Write(batch, database.BufferedWrite);
+            database.FlushWal();
             return ValueTask.FromResult(true);
         }
     }
@@ -104,6 +108,7 @@ public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentSto
     public ValueTask PutRefundAsync(RefundRecord refund, CancellationToken cancellationToken = default)
     {
         database.Db.Put(Pair(refund.PaymentId, refund.Id), JsonSerializer.SerializeToUtf8Bytes(refund, CoreJsonContext.Default.RefundRecord), _refunds, database.BufferedWrite);
+        database.FlushWal();
         return ValueTask.CompletedTask;
     }
 

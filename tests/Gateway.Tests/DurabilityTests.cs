@@ -208,4 +208,40 @@ public sealed class DurabilityTests
         var inbox = await retrying.HandsetInboxAsync("+31612345699");
         Assert.Equal([firstId], inbox.Select(m => m["messageId"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Kill_9_between_the_providers_create_and_our_answer_leaves_one_payment_and_one_link()
+    {
+        using var folder = new TempDirectory();
+        var dataDir = Path.Combine(folder.Path, "data");
+        var tenantsFile = TestTenants.WriteFile(folder.Path);
+        await using var mollie = await FakeMollie.StartAsync(TestTenants.HooliMollieKey);
+        string[] args = [$"--Payments:MollieApiBaseUrl={mollie.BaseAddress}", "--Sandbox:ReceiptDelay=00:00:00.010"];
+        const string Body = """{ "amount": { "currency": "EUR", "value": "24.95" }, "description": "Suitcase K9" }""";
+
+        string conversation;
+        using (var first = await GatewayProcess.StartAsync(dataDir, tenantsFile, args))
+        {
+            using var client = new GatewayClient(first.BaseAddress, TestTenants.HooliKey);
+            conversation = (await client.SendAsync(GatewayClient.SandboxText("+31612340301", "Your new suitcase")))["conversationId"]!.GetValue<string>();
+            mollie.HoldPaymentCreates = true;
+            var creating = client.PostJsonAsync($"/v1/conversations/{conversation}/payments", Body, "pay-K9");
+            await mollie.PaymentCreateHeld.WaitAsync(TimeSpan.FromSeconds(30));
+            first.Kill(); // Mollie has the payment; we never heard back
+            await Assert.ThrowsAnyAsync<Exception>(() => creating);
+        }
+
+        mollie.HoldPaymentCreates = false;
+        using var second = await GatewayProcess.StartAsync(dataDir, tenantsFile, args);
+        using var retrying = new GatewayClient(second.BaseAddress, TestTenants.HooliKey);
+        using var retry = await retrying.PostJsonAsync($"/v1/conversations/{conversation}/payments", Body, "pay-K9");
+
+        var payment = await GatewayClient.ReadJsonAsync(retry);
+        Assert.True(retry.StatusCode == HttpStatusCode.Created, payment.ToJsonString());
+        Assert.Single(mollie.Payments);
+        Assert.Equal(payment["id"]!.GetValue<string>(), mollie.Payments[0].IdempotencyKey);
+        await retrying.WaitForTimelineAsync(conversation, 2);
+        var timeline = await retrying.ReadTimelineAsync(conversation);
+        Assert.Single(timeline, m => m["content"]!["type"]!.GetValue<string>() == "payment");
+    }
 }

@@ -297,6 +297,14 @@ public sealed partial class FakeMollie : IAsyncDisposable
         _webhookClient.Dispose();
     }
 
+    /// <summary>Creates payments but holds back the 201 (a response lost between Mollie and the caller).</summary>
+    public bool HoldPaymentCreates { get; set; }
+
+    /// <summary>Completes once a payment was created and its answer is being held back.</summary>
+    public Task PaymentCreateHeld => _createHeld.Task;
+
+    private readonly TaskCompletionSource _createHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -326,6 +334,20 @@ public sealed partial class FakeMollie : IAsyncDisposable
                 reply.Status,
                 reply.Replayed,
                 Time.GetUtcNow()));
+        }
+
+        if (HoldPaymentCreates && reply.Status == 201 && call.Method == "POST" && call.Path == "/v2/payments")
+        {
+            // Created here, never answered: the caller sees nothing until it gives up or dies.
+            _createHeld.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         var response = context.Response;

@@ -9,6 +9,8 @@ namespace MessagingGateway.Core.Payments;
 /// </summary>
 /// <param name="ProviderPaymentId">Null until the provider has created it (a crash in between leaves it null; a retry fills it).</param>
 /// <param name="RefundedMinor">Reserved by refunds that were not refused: what can no longer be refunded.</param>
+/// <param name="RedirectUrl">Given to the provider; kept so a retry sends the very same request under the same key.</param>
+/// <param name="WebhookUrl">Given to the provider (null: none); kept for the same reason.</param>
 public sealed record PaymentRecord(
     string Id,
     string TenantId,
@@ -26,7 +28,9 @@ public sealed record PaymentRecord(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? PaidAt,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    string? RedirectUrl = null,
+    string? WebhookUrl = null)
 {
     /// <summary>Whether the provider may still change the payment's status (open, pending, authorized).</summary>
     public bool IsOpen => Status is "open" or "pending" or "authorized";

@@ -114,7 +114,9 @@ internal sealed partial class PaymentsApi(
         try
         {
             var record = new PaymentRecord(paymentId, tenant.Id, conversation.Id, provider.Name, null, "open", amount.Value.Currency, amount.Value.MinorUnits, 0,
-                request.Description!, null, ids[1], now, request.ExpiresAt, null, now, 1);
+                request.Description!, null, ids[1], now, request.ExpiresAt, null, now, 1,
+                publicAddress.Resolve("payments/return").ToString(),
+                provider.Name == "mollie" ? publicAddress.Webhook("webhooks/payments/mollie") : null);
             if (!await payments.InsertPaymentAsync(record, CancellationToken.None))
             {
                 record = await payments.GetPaymentAsync(paymentId, CancellationToken.None) ?? record; // taken over after a crash
@@ -125,11 +127,12 @@ internal sealed partial class PaymentsApi(
                 ProviderPayment created;
                 try
                 {
+                    // Everything from the stored record: a retry after a crash sends the same request under the same key.
                     created = await provider.CreatePaymentAsync(accounts.CredentialsOf(tenant.Id), new NewProviderPayment(
-                        paymentId, amount.Value, record.Description, publicAddress.Resolve("payments/return").ToString(),
-                        provider.Name == "mollie" ? publicAddress.Webhook("webhooks/payments/mollie") : null,
+                        paymentId, new Amount(record.Currency, record.AmountMinor), record.Description,
+                        record.RedirectUrl ?? publicAddress.Resolve("payments/return").ToString(), record.WebhookUrl,
                         record.ExpiresAt,
-                        new Dictionary<string, string>(StringComparer.Ordinal) { ["paymentId"] = paymentId, ["conversationId"] = conversation.Id }),
+                        new Dictionary<string, string>(StringComparer.Ordinal) { ["paymentId"] = paymentId, ["conversationId"] = record.ConversationId }),
                         CancellationToken.None);
                 }
                 catch (PaymentProviderException ex)
