@@ -26,6 +26,7 @@ internal sealed partial class PaymentsApi(
     IConversationStore conversations,
     IPaymentStore payments,
     PaymentAccounts accounts,
+    PaymentSync sync,
     MessageIntake intake,
     IdempotencyGate idempotency,
     PublicAddress publicAddress,
@@ -390,6 +391,16 @@ internal sealed partial class PaymentsApi(
                     refund = refund with { ProviderRefundId = created.Id, Status = StartStatus(created.Status), UpdatedAt = time.GetUtcNow() };
                     await payments.PutRefundAsync(refund, CancellationToken.None);
                     GatewayMetrics.RefundsCreated.Add(1, new KeyValuePair<string, object?>("provider", payment.Provider));
+
+                    // Its first status as an event too, in the conversation's order with what follows.
+                    try
+                    {
+                        await sync.AppendAsync([new PaymentUpdate(tenant.Id, payment.ConversationId, payment.Id, refundId, refund.Status, refund.UpdatedAt)], CancellationToken.None);
+                    }
+                    catch (LogUnavailableException ex)
+                    {
+                        LogFirstStatusLost(refundId, ex); // the refund stands; later statuses still come as events
+                    }
                 }
                 catch (PaymentProviderException ex) when (!ex.IsTransient)
                 {
@@ -623,6 +634,9 @@ internal sealed partial class PaymentsApi(
             body.Release();
         }
     }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The first status of refund {RefundId} could not be appended to the log; no event for it")]
+    private partial void LogFirstStatusLost(string refundId, Exception exception);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Provider {Provider} failed for {Id}: HTTP {Status} {Title}")]
     private partial void LogProviderFailed(string provider, string id, int status, string title);
