@@ -87,7 +87,7 @@ public sealed partial class PaymentLedger(IPaymentStore payments, IConversationS
             {
                 // Failed or canceled: its amount may be refunded again. Before the refund row, so a
                 // crash in between releases again on replay rather than never.
-                await ReleaseAsync(refund, cancellationToken);
+                await RefundReservations.ReleaseAsync(payments, refund, cancellationToken);
             }
 
             await payments.PutRefundAsync(refund, cancellationToken);
@@ -116,18 +116,6 @@ public sealed partial class PaymentLedger(IPaymentStore payments, IConversationS
             ? await ConfirmationAsync(payment, refund.Id + "/refunded", accounts.For(payment.TenantId).Texts.ForRefund(amount), update.At, cancellationToken)
             : [];
         return new PaymentUpdateOutcome(events, messages);
-    }
-
-    private async ValueTask ReleaseAsync(RefundRecord refund, CancellationToken cancellationToken)
-    {
-        while (await payments.GetPaymentAsync(refund.PaymentId, cancellationToken) is { } payment)
-        {
-            var released = payment with { RefundedMinor = Math.Max(0, payment.RefundedMinor - refund.AmountMinor), Version = payment.Version + 1 };
-            if (await payments.TryUpdatePaymentAsync(released, payment.Version, cancellationToken))
-            {
-                return;
-            }
-        }
     }
 
     private async ValueTask<PaymentUpdateOutcome> OutcomeAsync(PaymentRecord payment, PaymentStatus status, DateTimeOffset at, CancellationToken cancellationToken)

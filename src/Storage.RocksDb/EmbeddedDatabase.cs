@@ -34,6 +34,7 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string PaymentsByProviderFamily = "payments_by_provider";
     internal const string OpenPaymentsFamily = "payments_open";
     internal const string RefundsFamily = "refunds";
+    internal const string UnsentRefundsFamily = "refunds_unsent";
     internal const string ProviderStateFamily = "sandbox_provider";
 
     private static readonly string[] Families =
@@ -42,7 +43,7 @@ public sealed class EmbeddedDatabase : IDisposable
         ConversationsFamily, ConversationStatsFamily, TimelineFamily, IdempotencyFamily, IdempotencyByAgeFamily,
         HandoffsFamily, OrphansFamily, HandsetInboxFamily, HandsetIdsFamily, HandsetPendingFamily,
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
-        PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily,
+        PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily, UnsentRefundsFamily,
         ProviderStateFamily,
     ];
 

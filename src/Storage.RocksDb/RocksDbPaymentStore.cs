@@ -20,6 +20,7 @@ public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentSto
     private readonly ColumnFamilyHandle _byProvider = database.Family(EmbeddedDatabase.PaymentsByProviderFamily);
     private readonly ColumnFamilyHandle _open = database.Family(EmbeddedDatabase.OpenPaymentsFamily);
     private readonly ColumnFamilyHandle _refunds = database.Family(EmbeddedDatabase.RefundsFamily);
+    private readonly ColumnFamilyHandle _unsent = database.Family(EmbeddedDatabase.UnsentRefundsFamily);
     private readonly Lock _lock = new();
 
     public ValueTask<bool> InsertPaymentAsync(PaymentRecord payment, CancellationToken cancellationToken = default)
@@ -107,9 +108,36 @@ public sealed class RocksDbPaymentStore(EmbeddedDatabase database) : IPaymentSto
 
     public ValueTask PutRefundAsync(RefundRecord refund, CancellationToken cancellationToken = default)
     {
-        database.Db.Put(Pair(refund.PaymentId, refund.Id), JsonSerializer.SerializeToUtf8Bytes(refund, CoreJsonContext.Default.RefundRecord), _refunds, database.BufferedWrite);
+        var key = Pair(refund.PaymentId, refund.Id);
+        using var batch = new WriteBatch();
+        batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(refund, CoreJsonContext.Default.RefundRecord), _refunds);
+        if (refund.ProviderRefundId is null && !refund.Released)
+        {
+            batch.Put(key, Array.Empty<byte>(), _unsent);
+        }
+        else
+        {
+            batch.Delete(key, _unsent);
+        }
+
+        database.Db.Write(batch, database.BufferedWrite);
         database.FlushWal();
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<RefundRecord>> ListUnsentRefundsAsync(CancellationToken cancellationToken = default)
+    {
+        var refunds = new List<RefundRecord>();
+        using var iterator = database.Db.NewIterator(_unsent);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            if (database.Db.Get(iterator.Key(), _refunds) is { } row)
+            {
+                refunds.Add(JsonSerializer.Deserialize(row, CoreJsonContext.Default.RefundRecord)!);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RefundRecord>>(refunds);
     }
 
     public ValueTask<RefundRecord?> GetRefundAsync(string paymentId, string refundId, CancellationToken cancellationToken = default)

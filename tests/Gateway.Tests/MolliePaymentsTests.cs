@@ -84,15 +84,46 @@ public sealed class MolliePaymentsTests
         Assert.DoesNotContain(TestTenants.HooliMollieKey[^8..], text, StringComparison.Ordinal);
     }
 
-    private static async Task<InProcessGateway> StartAsync(FakeMollie mollie)
+    [Fact]
+    public async Task A_refund_mollie_could_not_take_stays_reserved_and_is_sent_again_with_the_same_key()
+    {
+        await using var mollie = await FakeMollie.StartAsync(TestTenants.HooliMollieKey);
+        await using var gateway = await StartAsync(mollie, "--Payments:ReconcileInterval=00:00:00.300");
+        using var client = gateway.Client(TestTenants.HooliKey);
+        var conversation = await PaymentsTests.OpenConversationAsync(client, "+31612340104");
+        var paymentId = (await PaymentsTests.CreatePaymentAsync(client, conversation, "50.00", "Down"))["id"]!.GetValue<string>();
+        var atMollie = Assert.Single(mollie.Payments);
+        mollie.SetPaymentStatus(atMollie.Id, "paid");
+        await mollie.NotifyAsync(atMollie.Id);
+        await PaymentsTests.WaitForPaymentAsync(client, paymentId, p => p["status"]!.GetValue<string>() == "paid");
+
+        mollie.FailNext(5, 503); // every attempt of the client's retries
+        using var down = await client.PostJsonAsync($"/v1/payments/{paymentId}/refunds", """{ "amount": { "currency": "EUR", "value": "20.00" } }""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        using (var reserved = await client.GetAsync($"/v1/payments/{paymentId}"))
+        {
+            Assert.Equal("30.00", (await GatewayClient.ReadJsonAsync(reserved))["amountRemaining"]!["value"]!.GetValue<string>());
+        }
+
+        var sent = await PaymentsTests.WaitForPaymentAsync(client, paymentId, p => p["refunds"]![0]!["status"]!.GetValue<string>() != "queued");
+        Assert.Equal("pending", sent["refunds"]![0]!["status"]!.GetValue<string>());
+        Assert.Single(mollie.GetPayment(atMollie.Id)!.Refunds);
+        var keys = mollie.Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/refunds", StringComparison.Ordinal)).Select(r => r.IdempotencyKey).Distinct();
+        Assert.Equal([sent["refunds"]![0]!["id"]!.GetValue<string>()], keys);
+    }
+
+    private static async Task<InProcessGateway> StartAsync(FakeMollie mollie, params string[] extra)
     {
         var port = GatewayProcess.FreePort();
         return await InProcessGateway.StartAsync(
             null,
             services => services.Configure<HttpRetryStrategyOptions>(MollieServiceCollectionExtensions.RetryOptionsName, retry => retry.Delay = TimeSpan.FromMilliseconds(10)),
-            "--urls", $"http://127.0.0.1:{port}",
-            $"--Payments:PublicBaseUrl=http://127.0.0.1:{port}/",
-            $"--Payments:MollieApiBaseUrl={mollie.BaseAddress}",
-            "--Sandbox:ReceiptDelay=00:00:00.010");
+            [
+                "--urls", $"http://127.0.0.1:{port}",
+                $"--Payments:PublicBaseUrl=http://127.0.0.1:{port}/",
+                $"--Payments:MollieApiBaseUrl={mollie.BaseAddress}",
+                "--Sandbox:ReceiptDelay=00:00:00.010",
+                .. extra,
+            ]);
     }
 }

@@ -31,6 +31,9 @@ public interface IPaymentStore
 
     ValueTask<RefundRecord?> GetRefundAsync(string paymentId, string refundId, CancellationToken cancellationToken = default);
 
+    /// <summary>Refunds not yet created at the provider and not given up (sent again with their own key).</summary>
+    ValueTask<IReadOnlyList<RefundRecord>> ListUnsentRefundsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The payment's refunds in creation order.</summary>
     ValueTask<IReadOnlyList<RefundRecord>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken = default);
 }

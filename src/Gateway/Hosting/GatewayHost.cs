@@ -167,6 +167,7 @@ public static partial class GatewayHost
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<IPaymentUpdates>(sp => sp.GetRequiredService<PaymentLedger>());
         services.AddSingleton<PaymentSync>();
+        services.AddSingleton<RefundSubmission>();
         services.AddSingleton<PaymentsApi>();
         services.AddSingleton<SandboxCheckoutApi>();
         services.AddSingleton<ProviderWebhooksApi>();

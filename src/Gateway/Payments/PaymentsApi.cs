@@ -26,7 +26,7 @@ internal sealed partial class PaymentsApi(
     IConversationStore conversations,
     IPaymentStore payments,
     PaymentAccounts accounts,
-    PaymentSync sync,
+    RefundSubmission refunds,
     MessageIntake intake,
     IdempotencyGate idempotency,
     PublicAddress publicAddress,
@@ -357,8 +357,8 @@ internal sealed partial class PaymentsApi(
             var refund = await payments.GetRefundAsync(payment.Id, refundId, CancellationToken.None);
             if (refund is null)
             {
-                var (reserved, refusal) = await ReserveAsync(payment.Id, amount, CancellationToken.None);
-                if (refusal is not null)
+                var (outcome, reserved, current) = await RefundReservations.ReserveAsync(payments, payment.Id, amount?.MinorUnits, CancellationToken.None);
+                if (Refusal(outcome, current) is { } refusal)
                 {
                     if (claim is not null)
                     {
@@ -376,52 +376,22 @@ internal sealed partial class PaymentsApi(
 
             if (refund.ProviderRefundId is null && !refund.Released)
             {
-                var provider = accounts.Provider(payment.Provider);
                 try
                 {
-                    if (provider is null || payment.ProviderPaymentId is null)
-                    {
-                        throw new PaymentProviderException(503, "Provider not available", $"The payment provider '{payment.Provider}' is not configured on this gateway.");
-                    }
-
-                    var created = await provider.CreateRefundAsync(accounts.CredentialsOf(tenant.Id), payment.ProviderPaymentId, new NewProviderRefund(
-                        refundId, new Amount(refund.Currency, refund.AmountMinor), refund.Description,
-                        new Dictionary<string, string>(StringComparer.Ordinal) { ["refundId"] = refundId, ["paymentId"] = payment.Id }),
-                        CancellationToken.None);
-                    refund = refund with { ProviderRefundId = created.Id, Status = StartStatus(created.Status), UpdatedAt = time.GetUtcNow() };
-                    await payments.PutRefundAsync(refund, CancellationToken.None);
-                    GatewayMetrics.RefundsCreated.Add(1, new KeyValuePair<string, object?>("provider", payment.Provider));
-
-                    // Its first status as an event too, in the conversation's order with what follows.
-                    try
-                    {
-                        await sync.AppendAsync([new PaymentUpdate(tenant.Id, payment.ConversationId, payment.Id, refundId, refund.Status, refund.UpdatedAt)], CancellationToken.None);
-                    }
-                    catch (LogUnavailableException ex)
-                    {
-                        LogFirstStatusLost(refundId, ex); // the refund stands; later statuses still come as events
-                    }
+                    refund = await refunds.SubmitAsync(payment, refund, CancellationToken.None);
                 }
-                catch (PaymentProviderException ex) when (!ex.IsTransient)
+                catch (PaymentProviderException ex)
                 {
-                    // Refused: the amount is free again, and the refund says why it failed.
+                    // Refused: failed and its amount free again (a new request may start afresh).
+                    // Transient: maybe created, maybe not; the amount stays reserved and a retry with
+                    // the same Idempotency-Key (or the next re-fetch round) sends it with the same key.
                     LogProviderFailed(payment.Provider, refundId, ex.Status, ex.Title);
-                    await ReleaseAsync(refund, CancellationToken.None);
-                    await payments.PutRefundAsync(refund with { Status = "failed", UpdatedAt = time.GetUtcNow() }, CancellationToken.None);
-                    if (claim is not null)
+                    if (!ex.IsTransient && claim is not null)
                     {
                         await idempotency.AbandonAsync(claim);
                         claim = null;
                     }
 
-                    await ProblemWriter.WriteAsync(context, ProviderProblem(ex));
-                    return;
-                }
-                catch (PaymentProviderException ex)
-                {
-                    // Maybe created, maybe not: the amount stays reserved; a retry with the same
-                    // Idempotency-Key asks the provider again with the same key.
-                    LogProviderFailed(payment.Provider, refundId, ex.Status, ex.Title);
                     await ProblemWriter.WriteAsync(context, ProviderProblem(ex));
                     return;
                 }
@@ -450,53 +420,17 @@ internal sealed partial class PaymentsApi(
         }
     }
 
-    /// <summary>
-    /// Takes <paramref name="asked"/> (or the whole remainder) out of what can still be refunded,
-    /// as a compare-and-set on the payment's version: of concurrent refunds, each sees the
-    /// others' reservations, so together they never exceed the amount paid.
-    /// </summary>
-    private async ValueTask<(long Reserved, ApiProblem? Refusal)> ReserveAsync(string paymentId, Amount? asked, CancellationToken cancellationToken)
+    private static ApiProblem? Refusal(RefundReservation outcome, PaymentRecord? payment)
     {
-        while (true)
+        var left = payment is null ? null : (Amount?)new Amount(payment.Currency, Math.Max(0, payment.AmountMinor - payment.RefundedMinor));
+        return outcome switch
         {
-            var payment = await payments.GetPaymentAsync(paymentId, cancellationToken);
-            if (payment is null || payment.Status != "paid")
-            {
-                return (0, ApiProblem.Field("payment", $"is {payment?.Status ?? "unknown"}; only a paid payment can be refunded"));
-            }
-
-            var remaining = payment.AmountMinor - payment.RefundedMinor;
-            var minor = asked?.MinorUnits ?? remaining;
-            if (minor <= 0 || minor > remaining)
-            {
-                var left = new Amount(payment.Currency, Math.Max(0, remaining));
-                return (0, ApiProblem.Field("amount", minor <= 0 && remaining > 0
-                    ? "must be more than zero"
-                    : $"is more than the amountRemaining of {left.Currency} {left.FormatValue()}"));
-            }
-
-            var reserved = payment with { RefundedMinor = payment.RefundedMinor + minor, Version = payment.Version + 1 };
-            if (await payments.TryUpdatePaymentAsync(reserved, payment.Version, cancellationToken))
-            {
-                return (minor, null);
-            }
-        }
+            RefundReservation.Reserved => null,
+            RefundReservation.NotPaid => ApiProblem.Field("payment", $"is {payment?.Status ?? "unknown"}; only a paid payment can be refunded"),
+            RefundReservation.Nothing when left is { MinorUnits: > 0 } => ApiProblem.Field("amount", "must be more than zero"),
+            _ => ApiProblem.Field("amount", $"is more than the amountRemaining of {left?.Currency} {left?.FormatValue()}"),
+        };
     }
-
-    private async ValueTask ReleaseAsync(RefundRecord refund, CancellationToken cancellationToken)
-    {
-        while (await payments.GetPaymentAsync(refund.PaymentId, cancellationToken) is { } payment)
-        {
-            var released = payment with { RefundedMinor = Math.Max(0, payment.RefundedMinor - refund.AmountMinor), Version = payment.Version + 1 };
-            if (await payments.TryUpdatePaymentAsync(released, payment.Version, cancellationToken))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>A refund's first status is the provider's, but never ahead of what the log will apply.</summary>
-    private static string StartStatus(RefundStatus status) => status is RefundStatus.Queued or RefundStatus.Pending or RefundStatus.Processing ? status.ToWire() : "pending";
 
     private async Task<PaymentRecord?> FindAsync(HttpContext context, string paymentId)
     {
@@ -634,9 +568,6 @@ internal sealed partial class PaymentsApi(
             body.Release();
         }
     }
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The first status of refund {RefundId} could not be appended to the log; no event for it")]
-    private partial void LogFirstStatusLost(string refundId, Exception exception);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Provider {Provider} failed for {Id}: HTTP {Status} {Title}")]
     private partial void LogProviderFailed(string provider, string id, int status, string title);
