@@ -3,8 +3,22 @@ using MessagingGateway.Core.Model;
 
 namespace MessagingGateway.Dispatch;
 
-/// <summary>Which connector carries each channel. In the default run every channel goes to the sandbox.</summary>
-public sealed class ChannelRouter(IReadOnlyDictionary<Channel, IChannelConnector> connectors, IChannelConnector fallback)
+/// <summary>
+/// Which connector takes a message: the channel's provider when the tenant has an account whose
+/// sender is the message's <c>from</c>; otherwise the sandbox handsets (tenants with the sandbox
+/// try every channel there; the API refuses such sends for tenants without it).
+/// </summary>
+public sealed class ChannelRouter(IReadOnlyDictionary<Channel, IChannelConnector> connectors, IChannelConnector sandbox, IChannelAccountStore? accounts = null)
 {
-    public IChannelConnector For(Channel channel) => connectors.TryGetValue(channel, out var connector) ? connector : fallback;
+    public async ValueTask<IChannelConnector> ForAsync(Message message, CancellationToken cancellationToken)
+    {
+        if (accounts is not null
+            && connectors.TryGetValue(message.Channel, out var connector)
+            && await accounts.FindBySenderAsync(message.TenantId, message.Channel, message.BusinessAddress, cancellationToken) is not null)
+        {
+            return connector;
+        }
+
+        return sandbox;
+    }
 }

@@ -118,7 +118,7 @@ public sealed partial class ConversationProcessor(
             await RecordAsync(stored, history, MessageStatus.Queued, time.GetUtcNow(), null, cancellationToken);
         }
 
-        var connector = channels.For(message.Channel);
+        var connector = await channels.ForAsync(message, cancellationToken);
         var settings = options.Value;
         for (var attempt = 1; ; attempt++)
         {

@@ -36,6 +36,9 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string RefundsFamily = "refunds";
     internal const string UnsentRefundsFamily = "refunds_unsent";
     internal const string ProviderStateFamily = "sandbox_provider";
+    internal const string ChannelAccountsFamily = "channel_accounts";
+    internal const string ChannelAccountsBySenderFamily = "channel_accounts_by_sender";
+    internal const string ProviderMessageIdsFamily = "provider_message_ids";
 
     private static readonly string[] Families =
     [
@@ -44,7 +47,7 @@ public sealed class EmbeddedDatabase : IDisposable
         HandoffsFamily, OrphansFamily, HandsetInboxFamily, HandsetIdsFamily, HandsetPendingFamily,
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
         PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily, UnsentRefundsFamily,
-        ProviderStateFamily,
+        ProviderStateFamily, ChannelAccountsFamily, ChannelAccountsBySenderFamily, ProviderMessageIdsFamily,
     ];
 
     /// <summary>

@@ -11,6 +11,7 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
 {
     private readonly ColumnFamilyHandle _handoffs = database.Family(EmbeddedDatabase.HandoffsFamily);
     private readonly ColumnFamilyHandle _orphans = database.Family(EmbeddedDatabase.OrphansFamily);
+    private readonly ColumnFamilyHandle _providerIds = database.Family(EmbeddedDatabase.ProviderMessageIdsFamily);
 
     public ValueTask<ChannelHandoff?> GetHandoffAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
@@ -20,13 +21,25 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
 
     public ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default)
     {
-        database.Db.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs, database.BufferedWrite);
+        using (var batch = new WriteBatch())
+        {
+            batch.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
+            if (handoff.ProviderMessageId is { } providerId)
+            {
+                batch.Put(System.Text.Encoding.UTF8.GetBytes(providerId), StoreKeys.Message(handoff.MessageId), _providerIds);
+            }
+
+            database.Db.Write(batch, database.BufferedWrite);
+        }
 
         // Out of the WAL's buffer at once: the message has left for the channel, and a process
         // crash must not make a replay send it again.
         database.FlushWal();
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask<Guid?> FindByProviderIdAsync(string providerMessageId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<Guid?>(database.Db.Get(System.Text.Encoding.UTF8.GetBytes(providerMessageId), _providerIds) is { Length: 16 } key ? new Guid(key, bigEndian: true) : null);
 
     public ValueTask RecordOrphanAsync(StatusReceipt receipt, CancellationToken cancellationToken = default)
     {

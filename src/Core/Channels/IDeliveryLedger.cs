@@ -10,7 +10,11 @@ public interface IDeliveryLedger
 {
     ValueTask<ChannelHandoff?> GetHandoffAsync(Guid messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>Records the hand-over, and the provider's message id so its receipts find the message.</summary>
     ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default);
+
+    /// <summary>Our message id for a provider's message id (from a hand-over), or null.</summary>
+    ValueTask<Guid?> FindByProviderIdAsync(string providerMessageId, CancellationToken cancellationToken = default);
 
     ValueTask RecordOrphanAsync(StatusReceipt receipt, CancellationToken cancellationToken = default);
 

@@ -28,4 +28,5 @@ namespace MessagingGateway.Core.Serialization;
 [JsonSerializable(typeof(PaymentRecord))]
 [JsonSerializable(typeof(RefundRecord))]
 [JsonSerializable(typeof(PaymentUpdate))]
+[JsonSerializable(typeof(ChannelAccount))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -36,6 +36,7 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         Webhooks = new RocksDbWebhookStore(Database);
         Payments = new RocksDbPaymentStore(Database);
         ProviderState = new RocksDbProviderStateStore(Database);
+        ChannelAccounts = new RocksDbChannelAccountStore(Database);
         _sweep = new Timer(_ => SweepIdempotency(), null, SweepInterval, SweepInterval);
     }
 
@@ -54,6 +55,8 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
     public RocksDbPaymentStore Payments { get; }
 
     public RocksDbProviderStateStore ProviderState { get; }
+
+    public RocksDbChannelAccountStore ChannelAccounts { get; }
 
     public async ValueTask DisposeAsync()
     {

@@ -7,6 +7,7 @@ using MessagingGateway.Core.Webhooks;
 using MessagingGateway.Dispatch.Sandbox;
 using MessagingGateway.Dispatch.Webhooks;
 using MessagingGateway.Dispatch;
+using MessagingGateway.Gateway.Channels;
 using MessagingGateway.Gateway.Conversations;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
@@ -149,6 +150,7 @@ public static partial class GatewayHost
         services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
         services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
         services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
+        services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ChannelAccounts);
         services.Configure<DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
         services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
         services.Configure<SandboxOptions>(builder.Configuration.GetSection("Sandbox"));
@@ -169,6 +171,8 @@ public static partial class GatewayHost
         services.AddSingleton<PaymentSync>();
         services.AddSingleton<RefundSubmission>();
         services.AddSingleton<PaymentsApi>();
+        services.AddSingleton<ChannelsApi>();
+        services.AddSingleton<ChannelWebhooksApi>();
         services.AddSingleton<SandboxCheckoutApi>();
         services.AddSingleton<ProviderWebhooksApi>();
         services.AddSingleton<PaymentReconciler>();
@@ -181,8 +185,11 @@ public static partial class GatewayHost
         services.AddSingleton<WebhookTargetPolicy>();
         services.AddSingleton<ListenAddressGuard>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenAddressGuard>());
-        // No provider connectors yet: every channel goes to the sandbox handsets.
-        services.AddSingleton(sp => new ChannelRouter(new Dictionary<Channel, IChannelConnector>(), sp.GetRequiredService<SandboxChannel>()));
+        // Provider connectors by channel; a message goes to one when its tenant has an account for its sender.
+        services.AddSingleton(sp => new ChannelRouter(
+            sp.GetServices<ProviderConnector>().ToDictionary(provider => provider.Channel, provider => provider.Connector),
+            sp.GetRequiredService<SandboxChannel>(),
+            sp.GetRequiredService<IChannelAccountStore>()));
         services.AddSingleton<ConversationProcessor>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<WebhookDeliverer>();
@@ -264,6 +271,12 @@ public static partial class GatewayHost
         app.MapGet("/v1/payments/{id}", (HttpContext context, string id, PaymentsApi api) => api.GetAsync(context, id));
         app.MapPost("/v1/payments/{id}/refunds", (HttpContext context, string id, PaymentsApi api) => api.RefundAsync(context, id));
         app.MapGet("/v1/payments/{id}/refunds", (HttpContext context, string id, PaymentsApi api) => api.ListRefundsAsync(context, id));
+
+        app.MapPut("/v1/channels/{channel}/accounts/{accountId}", (HttpContext context, string channel, string accountId, ChannelsApi api) => api.PutAsync(context, channel, accountId));
+        app.MapGet("/v1/channels/accounts", (HttpContext context, ChannelsApi api) => api.ListAsync(context));
+        app.MapDelete("/v1/channels/{channel}/accounts/{accountId}", (HttpContext context, string channel, string accountId, ChannelsApi api) => api.DeleteAsync(context, channel, accountId));
+        app.MapGet("/webhooks/{channel}/{accountId}", (HttpContext context, string channel, string accountId, ChannelWebhooksApi api) => api.HandshakeAsync(context, channel, accountId));
+        app.MapPost("/webhooks/{channel}/{accountId}", (HttpContext context, string channel, string accountId, ChannelWebhooksApi api) => api.ReceiveAsync(context, channel, accountId));
 
         // Reached by providers and customers' browsers: no API key (the checkout is by link, as a PSP's page is).
         app.MapPost("/webhooks/payments/mollie", (HttpContext context, ProviderWebhooksApi api) => api.MollieAsync(context));

@@ -19,4 +19,5 @@ namespace MessagingGateway.Gateway.Http;
 [JsonSerializable(typeof(Payments.PaymentRequest))]
 [JsonSerializable(typeof(Payments.RefundRequest))]
 [JsonSerializable(typeof(Payments.CheckoutRequest))]
+[JsonSerializable(typeof(Dictionary<string, System.Text.Json.JsonElement>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

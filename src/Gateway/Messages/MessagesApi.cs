@@ -16,6 +16,7 @@ internal sealed partial class MessagesApi(
     MessageIntake intake,
     IdempotencyGate idempotency,
     IConversationStore store,
+    Core.Channels.IChannelAccountStore channelAccounts,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     ILogger<MessagesApi> logger)
@@ -51,6 +52,12 @@ internal sealed partial class MessagesApi(
         finally
         {
             body.Release();
+        }
+
+        if (send is not null && await MissingAccountAsync(tenant, send, null, context.RequestAborted) is { } missing)
+        {
+            send = null;
+            problem = missing;
         }
 
         if (send is null)
@@ -92,6 +99,7 @@ internal sealed partial class MessagesApi(
         // Index i of the batch → its validated send, or the problem that rejects it alone.
         var sends = new List<ValidatedSend>(items.Count);
         var outcomes = new (int SendIndex, ApiProblem? Problem)[items.Count];
+        Dictionary<(Channel, string), ApiProblem?>? known = null;
         for (var i = 0; i < items.Count; i++)
         {
             var (request, itemProblem) = items[i];
@@ -100,6 +108,12 @@ internal sealed partial class MessagesApi(
                 var errors = new ValidationErrors();
                 if (Validate(tenant, request, errors) is { } send)
                 {
+                    if (await MissingAccountAsync(tenant, send, known ??= [], context.RequestAborted) is { } missing)
+                    {
+                        outcomes[i] = (-1, missing);
+                        continue;
+                    }
+
                     outcomes[i] = (sends.Count, null);
                     sends.Add(send);
                     continue;
@@ -229,6 +243,29 @@ internal sealed partial class MessagesApi(
                 idempotency.Leave(claim);
             }
         }
+    }
+
+    /// <summary>
+    /// A send on a real channel needs the tenant's account for its <c>from</c>. Tenants with the
+    /// sandbox need none: without one their message goes to the sandbox handsets.
+    /// </summary>
+    private async ValueTask<ApiProblem?> MissingAccountAsync(Tenant tenant, ValidatedSend send, Dictionary<(Channel, string), ApiProblem?>? known, CancellationToken cancellationToken)
+    {
+        if (tenant.HasSandbox || send.Channel == Channel.Sandbox)
+        {
+            return null;
+        }
+
+        if (known is not null && known.TryGetValue((send.Channel, send.From), out var seen))
+        {
+            return seen;
+        }
+
+        var problem = await channelAccounts.FindBySenderAsync(tenant.Id, send.Channel, send.From, cancellationToken) is null
+            ? ApiProblem.Field("from", $"no {send.Channel.ToWire()} account of tenant '{tenant.Id}' has sender '{send.From}'; connect one with PUT /v1/channels/{send.Channel.ToWire()}/accounts/{{accountId}}")
+            : null;
+        known?.Add((send.Channel, send.From), problem);
+        return problem;
     }
 
     /// <summary>Whether the log already had every message of a claim taken over (dispatch stored them).</summary>

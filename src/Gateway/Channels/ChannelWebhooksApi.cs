@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using MessagingGateway.Core.Channels;
+using MessagingGateway.Core.Diagnostics;
+using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
+using MessagingGateway.Core.Store;
+using MessagingGateway.Gateway.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MessagingGateway.Gateway.Channels;
+
+/// <summary>
+/// <c>/webhooks/{channel}/{accountId}</c>: what providers post. The signature is checked on the
+/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses go
+/// to the log keyed by the conversation, and the answer is 200 only once that append is durable,
+/// so a provider's retry after our crash is stored once (ids derived from the provider's ids).
+/// </summary>
+internal sealed partial class ChannelWebhooksApi(
+    IChannelAccountStore accounts,
+    IEnumerable<ProviderConnector> providers,
+    IDeliveryLedger ledger,
+    IConversationStore store,
+    IMessageLog log,
+    ILogger<ChannelWebhooksApi> logger)
+{
+    /// <summary>Meta batches up to 3 MB in one post.</summary>
+    private const long MaxBodyBytes = 3 * 1024 * 1024;
+
+    private readonly Dictionary<Channel, IProviderWebhook> _webhooks = providers.ToDictionary(p => p.Channel, p => p.Webhook);
+
+    public async Task HandshakeAsync(HttpContext context, string channelName, string accountId)
+    {
+        var (account, webhook) = await FindAsync(channelName, accountId, context.RequestAborted);
+        if (account is null || webhook is null)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.NotFound($"No {channelName} account '{accountId}'."));
+            return;
+        }
+
+        var query = context.Request.Query;
+        if (webhook.Handshake(account, name => query[name]) is not { } challenge)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(challenge, context.RequestAborted);
+    }
+
+    public async Task ReceiveAsync(HttpContext context, string channelName, string accountId)
+    {
+        var (account, webhook) = await FindAsync(channelName, accountId, context.RequestAborted);
+        if (account is null || webhook is null)
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.NotFound($"No {channelName} account '{accountId}'."));
+            return;
+        }
+
+        var (body, problem) = await RequestBody.ReadJsonAsync(context, MaxBodyBytes);
+        if (problem is not null)
+        {
+            await ProblemWriter.WriteAsync(context, problem);
+            return;
+        }
+
+        byte[] raw;
+        try
+        {
+            raw = body.Content.ToArray();
+        }
+        finally
+        {
+            body.Release();
+        }
+
+        var request = context.Request;
+        if (!webhook.Verify(account, name => request.Headers[name].ToString() is { Length: > 0 } value ? value : null, name => request.Query[name], raw))
+        {
+            LogRejected(channelName, accountId);
+            await ProblemWriter.WriteAsync(context, new ApiProblem(401, "signature", "The webhook signature does not match.", "Nothing was stored."));
+            return;
+        }
+
+        var records = new List<LogRecord>();
+        var buffer = new ArrayBufferWriter<byte>(512);
+        foreach (var providerEvent in webhook.Parse(account, raw))
+        {
+            LogEnvelope? envelope = providerEvent switch
+            {
+                ProviderInboundMessage inbound => LogEnvelope.ForMessage(Inbound(account, inbound)),
+                ProviderStatus status => await ReceiptAsync(account, status, context.RequestAborted),
+                _ => null,
+            };
+            if (envelope is null)
+            {
+                continue;
+            }
+
+            buffer.ResetWrittenCount();
+            LogEnvelopeCodec.EncodeValue(envelope, buffer);
+            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), buffer.WrittenSpan.ToArray(), LogStream.Inbound));
+        }
+
+        if (records.Count > 0)
+        {
+            try
+            {
+                await log.AppendManyAsync(records.ToArray(), new LogPosition[records.Count], CancellationToken.None);
+            }
+            catch (LogUnavailableException)
+            {
+                // Not 200: the provider posts it again later.
+                context.Response.Headers.RetryAfter = "5";
+                await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable("The message log cannot take writes right now; post again."));
+                return;
+            }
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <summary>The customer's message, with an id derived from the provider's so a repeated post is the same message.</summary>
+    private static Message Inbound(ChannelAccount account, ProviderInboundMessage inbound) => new()
+    {
+        Id = DerivedId("inbound", account.Channel.ToWire(), account.AccountId, inbound.ProviderMessageId),
+        TenantId = account.TenantId,
+        ConversationId = ConversationKey.Derive(account.TenantId, account.Channel, account.Sender, inbound.CustomerAddress),
+        Channel = account.Channel,
+        Direction = MessageDirection.Inbound,
+        From = inbound.CustomerAddress,
+        To = account.Sender,
+        Content = inbound.Content,
+        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["providerMessageId"] = inbound.ProviderMessageId },
+        AcceptedAt = inbound.At,
+    };
+
+    /// <summary>A receipt for our message with that provider id; an unknown id is kept as an orphan and counted.</summary>
+    private async ValueTask<LogEnvelope?> ReceiptAsync(ChannelAccount account, ProviderStatus status, CancellationToken cancellationToken)
+    {
+        if (await ledger.FindByProviderIdAsync(status.ProviderMessageId, cancellationToken) is { } messageId
+            && await store.GetMessageAsync(messageId, cancellationToken) is { } stored
+            && stored.Message.TenantId == account.TenantId)
+        {
+            return LogEnvelope.ForReceipt(new StatusReceipt(messageId, account.TenantId, stored.Message.ConversationId, status.Status, status.At, status.Code));
+        }
+
+        var orphan = new StatusReceipt(DerivedId("orphan", account.Channel.ToWire(), account.AccountId, status.ProviderMessageId), account.TenantId, "", status.Status, status.At, status.Code);
+        await ledger.RecordOrphanAsync(orphan, cancellationToken);
+        GatewayMetrics.OrphanReceipts.Add(1);
+        LogOrphan(account.Channel.ToWire(), status.ProviderMessageId, status.Status);
+        return null;
+    }
+
+    private async ValueTask<(ChannelAccount? Account, IProviderWebhook? Webhook)> FindAsync(string channelName, string accountId, CancellationToken cancellationToken)
+    {
+        if (!ChannelNames.TryParse(channelName, out var channel) || !_webhooks.TryGetValue(channel, out var webhook) || accountId.Length > 64)
+        {
+            return (null, null);
+        }
+
+        return (await accounts.GetAsync(channel, accountId, cancellationToken), webhook);
+    }
+
+    private static Guid DerivedId(string kind, string channel, string accountId, string providerId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', kind, channel, accountId, providerId)), hash);
+        return new Guid(hash[..16]);
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook for {Channel} account {AccountId} refused: the signature does not match")]
+    private partial void LogRejected(string channel, string accountId);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "{Channel} status {Status} for unknown provider message {ProviderMessageId} kept as an orphan")]
+    private partial void LogOrphan(string channel, string providerMessageId, MessageStatus status);
+}
