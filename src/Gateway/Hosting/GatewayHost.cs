@@ -1,3 +1,4 @@
+using MessagingGateway.Channels.Meta;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
@@ -185,6 +186,11 @@ public static partial class GatewayHost
         services.AddSingleton<WebhookTargetPolicy>();
         services.AddSingleton<ListenAddressGuard>();
         services.AddHostedService(sp => sp.GetRequiredService<ListenAddressGuard>());
+        // Provider connectors; the API base URLs are settings so tests and regional endpoints can point elsewhere.
+        services.AddWhatsAppConnector(new Uri(builder.Configuration["Channels:WhatsApp:ApiBaseUrl"] ?? "https://graph.facebook.com/v21.0/"));
+        services.AddSingleton<WhatsAppWebhook>();
+        services.AddSingleton(sp => new ProviderConnector(Channel.WhatsApp, sp.GetRequiredService<WhatsAppConnector>(), sp.GetRequiredService<WhatsAppWebhook>()));
+
         // Provider connectors by channel; a message goes to one when its tenant has an account for its sender.
         services.AddSingleton(sp => new ChannelRouter(
             sp.GetServices<ProviderConnector>().ToDictionary(provider => provider.Channel, provider => provider.Connector),
