@@ -23,7 +23,6 @@ internal sealed partial class MessagesApi(
 {
     private const string SendOperation = "messages.send";
     private const string BatchOperation = "messages.batch";
-    private const int MaxIdempotencyKeyLength = 255;
 
     public async Task SendAsync(HttpContext context)
     {
@@ -166,18 +165,9 @@ internal sealed partial class MessagesApi(
         if (key is not null)
         {
             var decision = await idempotency.EnterAsync(new IdempotencyRecord(tenant.Id, key, operation, hash!, now, ids), context.RequestAborted);
-            switch (decision.Outcome)
+            if (await IdempotencyHttp.AnsweredAsync(context, decision))
             {
-                case IdempotencyOutcome.Replay:
-                    await ReplayAsync(context, decision.Record!);
-                    return;
-                case IdempotencyOutcome.Mismatch:
-                    await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyMismatch());
-                    return;
-                case IdempotencyOutcome.InProgress:
-                    context.Response.Headers.RetryAfter = "1";
-                    await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyInProgress());
-                    return;
+                return;
             }
 
             claim = decision.Record!;
@@ -320,21 +310,10 @@ internal sealed partial class MessagesApi(
         writer.WriteEndObject();
     }
 
-    private static async Task ReplayAsync(HttpContext context, IdempotencyRecord record)
-    {
-        context.Response.Headers["Idempotent-Replayed"] = "true";
-        if (record.Location is not null)
-        {
-            context.Response.Headers.Location = record.Location;
-        }
-
-        await JsonResponse.WriteBytesAsync(context, record.StatusCode, record.ResponseBody ?? []);
-    }
-
     /// <summary>The Idempotency-Key and the buffered JSON body; false once a problem has been answered.</summary>
     private static async Task<(bool Ok, string? Key, RequestBody Body)> ReadRequestAsync(HttpContext context, long limit)
     {
-        if (!TryReadIdempotencyKey(context, out var key, out var problem))
+        if (!IdempotencyHttp.TryReadKey(context, out var key, out var problem))
         {
             await ProblemWriter.WriteAsync(context, problem!);
             return (false, null, default);
@@ -348,40 +327,6 @@ internal sealed partial class MessagesApi(
         }
 
         return (true, key, body);
-    }
-
-    private static bool TryReadIdempotencyKey(HttpContext context, out string? key, out ApiProblem? problem)
-    {
-        key = null;
-        problem = null;
-        var values = context.Request.Headers["Idempotency-Key"];
-        if (values.Count == 0)
-        {
-            return true;
-        }
-
-        var value = values.Count == 1 ? values[0] : null;
-        if (string.IsNullOrEmpty(value) || value.Length > MaxIdempotencyKeyLength || !IsPrintableAscii(value))
-        {
-            problem = ApiProblem.Field("Idempotency-Key", $"must be one value of 1 to {MaxIdempotencyKeyLength} printable ASCII characters");
-            return false;
-        }
-
-        key = value;
-        return true;
-    }
-
-    private static bool IsPrintableAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c is < ' ' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Accepted {Count} message(s) for tenant {TenantId}")]

@@ -50,7 +50,7 @@ internal sealed partial class PaymentsApi(
             return;
         }
 
-        if (!TryReadKey(context, out var key, out var problem))
+        if (!IdempotencyHttp.TryReadKey(context, out var key, out var problem))
         {
             await ProblemWriter.WriteAsync(context, problem!);
             return;
@@ -100,7 +100,7 @@ internal sealed partial class PaymentsApi(
         if (key is not null)
         {
             var decision = await idempotency.EnterAsync(new IdempotencyRecord(tenant.Id, key, CreateOperation, hash, now, ids), context.RequestAborted);
-            if (await AnsweredAsync(context, decision))
+            if (await IdempotencyHttp.AnsweredAsync(context, decision))
             {
                 return;
             }
@@ -302,7 +302,7 @@ internal sealed partial class PaymentsApi(
             return;
         }
 
-        if (!TryReadKey(context, out var key, out var problem))
+        if (!IdempotencyHttp.TryReadKey(context, out var key, out var problem))
         {
             await ProblemWriter.WriteAsync(context, problem!);
             return;
@@ -340,7 +340,7 @@ internal sealed partial class PaymentsApi(
         if (key is not null)
         {
             var decision = await idempotency.EnterAsync(new IdempotencyRecord(tenant.Id, key, RefundOperation, hash, now, ids), context.RequestAborted);
-            if (await AnsweredAsync(context, decision))
+            if (await IdempotencyHttp.AnsweredAsync(context, decision))
             {
                 return;
             }
@@ -472,32 +472,6 @@ internal sealed partial class PaymentsApi(
         return amount;
     }
 
-    private static async Task<bool> AnsweredAsync(HttpContext context, IdempotencyDecision decision)
-    {
-        switch (decision.Outcome)
-        {
-            case IdempotencyOutcome.Replay:
-                var record = decision.Record!;
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-                if (record.Location is not null)
-                {
-                    context.Response.Headers.Location = record.Location;
-                }
-
-                await JsonResponse.WriteBytesAsync(context, record.StatusCode, record.ResponseBody ?? []);
-                return true;
-            case IdempotencyOutcome.Mismatch:
-                await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyMismatch());
-                return true;
-            case IdempotencyOutcome.InProgress:
-                context.Response.Headers.RetryAfter = "1";
-                await ProblemWriter.WriteAsync(context, ApiProblem.IdempotencyInProgress());
-                return true;
-            default:
-                return false;
-        }
-    }
-
     private static ApiProblem ProviderProblem(PaymentProviderException ex) => ex.IsTransient
         ? ApiProblem.Unavailable($"The payment provider did not answer in time or is busy ({(ex.Status == 0 ? "unreachable" : "HTTP " + ex.Status)}); nothing was charged twice. Retry with the same Idempotency-Key.")
         : ex.Status is 401 or 403
@@ -509,27 +483,6 @@ internal sealed partial class PaymentsApi(
         var errors = new ValidationErrors();
         errors.Add(field, message);
         return errors;
-    }
-
-    private static bool TryReadKey(HttpContext context, out string? key, out ApiProblem? problem)
-    {
-        key = null;
-        problem = null;
-        var values = context.Request.Headers["Idempotency-Key"];
-        if (values.Count == 0)
-        {
-            return true;
-        }
-
-        var value = values.Count == 1 ? values[0] : null;
-        if (string.IsNullOrEmpty(value) || value.Length > 255 || value.Any(c => c is < ' ' or > '~'))
-        {
-            problem = ApiProblem.Field("Idempotency-Key", "must be one value of 1 to 255 printable ASCII characters");
-            return false;
-        }
-
-        key = value;
-        return true;
     }
 
     /// <summary>The JSON body and its hash (what tells an idempotent retry from a different request).</summary>
