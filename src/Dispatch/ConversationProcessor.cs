@@ -139,6 +139,15 @@ public sealed partial class ConversationProcessor(
                     GatewayMetrics.MessagesHandedOver.Add(1);
                     await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
+                    if (result.ProviderMessageId is { } providerId)
+                    {
+                        // A provider may report before we stored its id: those statuses were kept aside.
+                        foreach (var early in await ledger.TakeOrphansAsync(ProviderStatus.OrphanId(providerId), cancellationToken))
+                        {
+                            await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, cancellationToken);
+                        }
+                    }
+
                     return;
                 case SendOutcome.PermanentFailure:
                     GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "permanent"));

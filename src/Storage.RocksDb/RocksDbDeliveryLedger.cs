@@ -51,6 +51,20 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<IReadOnlyList<StatusReceipt>> TakeOrphansAsync(Guid messageId, CancellationToken cancellationToken = default)
+    {
+        var prefix = StoreKeys.Message(messageId);
+        List<StatusReceipt>? taken = null;
+        using var iterator = database.Db.NewIterator(_orphans);
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix); iterator.Next())
+        {
+            (taken ??= []).Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.StatusReceipt)!);
+            database.Db.Remove(iterator.Key(), _orphans, database.BufferedWrite);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<StatusReceipt>>(taken ?? (IReadOnlyList<StatusReceipt>)[]);
+    }
+
     public ValueTask<long> CountOrphansAsync(CancellationToken cancellationToken = default)
     {
         long count = 0;

@@ -18,5 +18,8 @@ public interface IDeliveryLedger
 
     ValueTask RecordOrphanAsync(StatusReceipt receipt, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes and returns the orphan receipts kept under <paramref name="messageId"/>.</summary>
+    ValueTask<IReadOnlyList<StatusReceipt>> TakeOrphansAsync(Guid messageId, CancellationToken cancellationToken = default);
+
     ValueTask<long> CountOrphansAsync(CancellationToken cancellationToken = default);
 }

@@ -149,8 +149,19 @@ internal sealed partial class ChannelWebhooksApi(
             return LogEnvelope.ForReceipt(new StatusReceipt(messageId, account.TenantId, stored.Message.ConversationId, status.Status, status.At, status.Code));
         }
 
-        var orphan = new StatusReceipt(DerivedId("orphan", account.Channel.ToWire(), account.AccountId, status.ProviderMessageId), account.TenantId, "", status.Status, status.At, status.Code);
-        await ledger.RecordOrphanAsync(orphan, cancellationToken);
+        // Unknown, or not handed over yet (the provider can be faster than our hand-over record):
+        // kept aside; the dispatcher adopts it when it records the hand-over.
+        var orphanId = ProviderStatus.OrphanId(status.ProviderMessageId);
+        await ledger.RecordOrphanAsync(new StatusReceipt(orphanId, account.TenantId, "", status.Status, status.At, status.Code), cancellationToken);
+        if (await ledger.FindByProviderIdAsync(status.ProviderMessageId, cancellationToken) is { } late
+            && await store.GetMessageAsync(late, cancellationToken) is { } handedOver
+            && handedOver.Message.TenantId == account.TenantId)
+        {
+            // The hand-over landed meanwhile and may have looked before we kept it: deliver it here (applying twice is harmless).
+            await ledger.TakeOrphansAsync(orphanId, cancellationToken);
+            return LogEnvelope.ForReceipt(new StatusReceipt(late, account.TenantId, handedOver.Message.ConversationId, status.Status, status.At, status.Code));
+        }
+
         GatewayMetrics.OrphanReceipts.Add(1);
         LogOrphan(account.Channel.ToWire(), status.ProviderMessageId, status.Status);
         return null;
