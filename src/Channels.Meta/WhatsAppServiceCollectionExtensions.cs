@@ -66,7 +66,7 @@ public static class WhatsAppServiceCollectionExtensions
         return builder;
     }
 
-    private static bool SurelyNotSent(Outcome<HttpResponseMessage> outcome)
+    internal static bool SurelyNotSent(Outcome<HttpResponseMessage> outcome)
     {
         if (outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
         {

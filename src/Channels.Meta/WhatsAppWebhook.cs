@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
@@ -16,10 +14,7 @@ namespace MessagingGateway.Channels.Meta;
 /// </summary>
 public sealed class WhatsAppWebhook : IProviderWebhook
 {
-    public const string SignatureHeader = "X-Hub-Signature-256";
-
-    private const string SignaturePrefix = "sha256=";
-    private const int SignatureHexLength = 64;
+    public const string SignatureHeader = MetaSignature.Header;
 
     private static readonly JsonElement EmptyArray = JsonElement.Parse("[]");
 
@@ -29,40 +24,14 @@ public sealed class WhatsAppWebhook : IProviderWebhook
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(header);
-        var secret = account.Setting("appSecret");
-        var signature = header(SignatureHeader);
-        if (string.IsNullOrEmpty(secret) || signature is null
-            || signature.Length != SignaturePrefix.Length + SignatureHexLength
-            || !signature.StartsWith(SignaturePrefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        Span<byte> claimed = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        if (Convert.FromHexString(signature.AsSpan(SignaturePrefix.Length), claimed, out _, out var written) != System.Buffers.OperationStatus.Done
-            || written != claimed.Length)
-        {
-            return false;
-        }
-
-        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(claimed, expected);
+        return MetaSignature.Verify(account.Setting("appSecret"), header(SignatureHeader), body);
     }
 
     public string? Handshake(ChannelAccount account, Func<string, string?> query)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(query);
-        var expected = account.Setting("verifyToken");
-        var token = query("hub.verify_token");
-        var challenge = query("hub.challenge");
-        if (query("hub.mode") != "subscribe" || string.IsNullOrEmpty(expected) || token is null || challenge is null)
-        {
-            return null;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected)) ? challenge : null;
+        return MetaSignature.Handshake(account.Setting("verifyToken"), query);
     }
 
     public IReadOnlyList<ProviderEvent> Parse(ChannelAccount account, ReadOnlySpan<byte> body)
