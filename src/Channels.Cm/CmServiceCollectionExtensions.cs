@@ -32,7 +32,7 @@ public static class CmServiceCollectionExtensions
     /// without <c>Retry-After</c> is not retried here: the connector reports it as transient and the
     /// dispatcher decides (its retry may duplicate, which is the lesser evil than never sending).
     /// </remarks>
-    public static IHttpClientBuilder AddCmSmsConnector(this IServiceCollection services, Uri baseAddress)
+    public static IHttpClientBuilder AddCmConnector(this IServiceCollection services, Uri baseAddress)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(baseAddress);
