@@ -14,7 +14,7 @@ namespace MessagingGateway.Gateway.Channels;
 /// <c>PUT/GET/DELETE /v1/channels/…</c>: how a tenant connects a real provider. Secrets are stored
 /// and used, never returned: answers show their last four characters only.
 /// </summary>
-internal sealed class ChannelsApi(IChannelAccountStore accounts, PublicAddress publicAddress, TimeProvider time)
+internal sealed class ChannelsApi(IChannelAccountStore accounts, PublicAddress publicAddress, MessagingGateway.Channels.Telegram.TelegramWebhookRegistration telegram, Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider time)
 {
     private const long MaxBodyBytes = 16 * 1024;
     private const int MaxFieldLength = 4096;
@@ -102,8 +102,17 @@ internal sealed class ChannelsApi(IChannelAccountStore accounts, PublicAddress p
             return;
         }
 
+        // Telegram is told where to post (with the secret token) when the gateway knows its public URL.
+        string? registration = null;
+        if (channel == Channel.Telegram)
+        {
+            registration = options.Value.PublicBaseUrl is null
+                ? "skipped: set Payments:PublicBaseUrl, or call setWebhook yourself"
+                : await telegram.SetWebhookAsync(account, publicAddress.Resolve($"webhooks/telegram/{accountId}"), context.RequestAborted) ? "registered" : "failed";
+        }
+
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
-        Write(writer, account, withWebhookToken: true);
+        Write(writer, account, withWebhookToken: true, registration);
         await JsonResponse.FinishAsync(context, writer);
     }
 
@@ -137,7 +146,7 @@ internal sealed class ChannelsApi(IChannelAccountStore accounts, PublicAddress p
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private void Write(Utf8JsonWriter writer, ChannelAccount account, bool withWebhookToken)
+    private void Write(Utf8JsonWriter writer, ChannelAccount account, bool withWebhookToken, string? registration = null)
     {
         var channel = account.Channel.ToWire();
         writer.WriteStartObject();
@@ -152,6 +161,11 @@ internal sealed class ChannelsApi(IChannelAccountStore accounts, PublicAddress p
         }
 
         writer.WriteString("webhookUrl"u8, webhook);
+        if (registration is not null)
+        {
+            writer.WriteString("webhookRegistration"u8, registration);
+        }
+
         writer.WriteStartObject("settings"u8);
         foreach (var (name, value) in account.Settings.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {

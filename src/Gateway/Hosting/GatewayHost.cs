@@ -1,4 +1,6 @@
+using MessagingGateway.Channels.Cm;
 using MessagingGateway.Channels.Meta;
+using MessagingGateway.Channels.Telegram;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
@@ -190,6 +192,13 @@ public static partial class GatewayHost
         services.AddWhatsAppConnector(new Uri(builder.Configuration["Channels:WhatsApp:ApiBaseUrl"] ?? "https://graph.facebook.com/v21.0/"));
         services.AddSingleton<WhatsAppWebhook>();
         services.AddSingleton(sp => new ProviderConnector(Channel.WhatsApp, sp.GetRequiredService<WhatsAppConnector>(), sp.GetRequiredService<WhatsAppWebhook>()));
+        services.AddMessengerConnector(new Uri(builder.Configuration["Channels:Messenger:ApiBaseUrl"] ?? "https://graph.facebook.com/v21.0/"));
+        services.AddSingleton(sp => new ProviderConnector(Channel.Messenger, sp.GetRequiredService<MessengerConnector>(), new MessengerWebhook(Channel.Messenger)));
+        services.AddSingleton(sp => new ProviderConnector(Channel.Instagram, sp.GetRequiredService<MessengerConnector>(), new MessengerWebhook(Channel.Instagram)));
+        services.AddTelegramConnector(new Uri(builder.Configuration["Channels:Telegram:ApiBaseUrl"] ?? "https://api.telegram.org/"));
+        services.AddSingleton(sp => new ProviderConnector(Channel.Telegram, sp.GetRequiredService<TelegramConnector>(), new TelegramWebhook(sp.GetRequiredService<TimeProvider>())));
+        services.AddCmConnector(new Uri(builder.Configuration["Channels:Cm:ApiBaseUrl"] ?? "https://gw.messaging.cm.com/"));
+        services.AddSingleton(sp => new ProviderConnector(Channel.Sms, sp.GetRequiredService<CmSmsConnector>(), new CmWebhook()));
 
         // Provider connectors by channel; a message goes to one when its tenant has an account for its sender.
         services.AddSingleton(sp => new ChannelRouter(
