@@ -1,5 +1,6 @@
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Store;
 using MessagingGateway.Storage.RocksDb;
 
 namespace MessagingGateway.Storage.Tests;
@@ -42,12 +43,22 @@ public sealed class WalBufferTests : IDisposable
         var message = NewMessage();
 
         await new RocksDbConversationStore(database).PutMessageAsync(message, [new StatusChange(MessageStatus.Accepted, T0, 1)]);
-        await Task.Delay(TimeSpan.FromMilliseconds(600)); // the interval is 200 ms
-        CopyAsCrashLeavesIt();
 
-        using var recovered = EmbeddedDatabase.Open(_crashCopy.Path);
-        var stored = await new RocksDbConversationStore(recovered).GetMessageAsync(message.Id);
-        Assert.Equal(MessageStatus.Accepted, Assert.Single(stored!.StatusHistory).Status);
+        // No log append follows: only the idle flusher (every 200 ms) can get the write to the
+        // files. Look until a crash copy has it, rather than betting on a fixed sleep under load.
+        StoredMessage? stored = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        for (var attempt = 0; stored is null && DateTime.UtcNow < deadline; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            var copy = Directory.CreateDirectory(Path.Combine(_crashCopy.Path, "attempt-" + attempt)).FullName;
+            CopyAsCrashLeavesIt(copy);
+            using var recovered = EmbeddedDatabase.Open(copy);
+            stored = await new RocksDbConversationStore(recovered).GetMessageAsync(message.Id);
+        }
+
+        Assert.NotNull(stored);
+        Assert.Equal(MessageStatus.Accepted, Assert.Single(stored.StatusHistory).Status);
     }
 
     [Fact]
@@ -76,14 +87,16 @@ public sealed class WalBufferTests : IDisposable
         AcceptedAt = T0,
     };
 
-    private void CopyAsCrashLeavesIt()
+    private void CopyAsCrashLeavesIt() => CopyAsCrashLeavesIt(_crashCopy.Path);
+
+    private void CopyAsCrashLeavesIt(string target)
     {
         foreach (var file in Directory.GetFiles(_directory.Path))
         {
             var name = Path.GetFileName(file);
             if (name != "LOCK")
             {
-                File.Copy(file, Path.Combine(_crashCopy.Path, name));
+                File.Copy(file, Path.Combine(target, name));
             }
         }
     }
