@@ -244,4 +244,48 @@ public sealed class DurabilityTests
         var timeline = await retrying.ReadTimelineAsync(conversation);
         Assert.Single(timeline, m => m["content"]!["type"]!.GetValue<string>() == "payment");
     }
+
+    [Fact]
+    public async Task A_providers_webhook_posted_again_after_kill_9_is_stored_once()
+    {
+        using var folder = new TempDirectory();
+        var dataDir = Path.Combine(folder.Path, "data");
+        var tenantsFile = TestTenants.WriteFile(folder.Path);
+        await using var meta = await FakeWhatsApp.StartAsync();
+        meta.AddPhoneNumber("1122334455667", "EAAG-k9-token");
+        string[] args = [$"--Channels:WhatsApp:ApiBaseUrl={meta.BaseAddress}"];
+        const string AppSecret = "k9-app-secret";
+
+        using (var first = await GatewayProcess.StartAsync(dataDir, tenantsFile, args))
+        {
+            using var client = new GatewayClient(first.BaseAddress, TestTenants.AcmeKey);
+            using var put = await client.PutJsonAsync("/v1/channels/whatsapp/accounts/k9", $$"""
+                { "sender": "+31850000000", "phoneNumberId": "1122334455667", "accessToken": "EAAG-k9-token", "appSecret": "{{AppSecret}}", "verifyToken": "v" }
+                """);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            var answer = await meta.PostInboundTextAsync(new Uri(first.BaseAddress, "/webhooks/whatsapp/k9"), AppSecret, "1122334455667", "31612340401", "Waar blijft mijn pakket?", "wamid.k9-1");
+            Assert.Equal(HttpStatusCode.OK, answer); // durable in the log before this 200
+            first.Kill();
+        }
+
+        // Meta did not hear back in time, say, and posts the same message again; then a new one.
+        using var second = await GatewayProcess.StartAsync(dataDir, tenantsFile, args);
+        var webhook = new Uri(second.BaseAddress, "/webhooks/whatsapp/k9");
+        Assert.Equal(HttpStatusCode.OK, await meta.PostInboundTextAsync(webhook, AppSecret, "1122334455667", "31612340401", "Waar blijft mijn pakket?", "wamid.k9-1"));
+        Assert.Equal(HttpStatusCode.OK, await meta.PostInboundTextAsync(webhook, AppSecret, "1122334455667", "31612340401", "Hallo?", "wamid.k9-2"));
+
+        using var reader = new GatewayClient(second.BaseAddress, TestTenants.AcmeKey);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<System.Text.Json.Nodes.JsonObject> inbound;
+        do
+        {
+            await Task.Delay(50);
+            inbound = [.. (await reader.ReadEventsAsync()).Where(e => e["type"]!.GetValue<string>() == "message.inbound")];
+        }
+        while (!inbound.Any(e => e["data"]!["content"]!["text"]!.GetValue<string>() == "Hallo?") && DateTime.UtcNow < deadline);
+
+        Assert.Equal(["Waar blijft mijn pakket?", "Hallo?"], inbound.Select(e => e["data"]!["content"]!["text"]!.GetValue<string>()));
+        var conversation = inbound[0]["conversationId"]!.GetValue<string>();
+        Assert.Equal(2, (await reader.ReadTimelineAsync(conversation)).Count);
+    }
 }
