@@ -44,7 +44,7 @@ internal sealed partial class ChannelWebhooksApi(
         var query = context.Request.Query;
         if (webhook.Handshake(account, name => query[name]) is not { } challenge)
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await ProblemWriter.WriteAsync(context, new ApiProblem(403, "verify-token", "The verify token does not match.", "Use the verifyToken saved with this account and hub.mode=subscribe."));
             return;
         }
 
