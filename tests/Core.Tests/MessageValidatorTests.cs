@@ -370,6 +370,27 @@ public class MessageValidatorTests
         Assert.Equal(["from", "to", "content.text", "metadata"], errors.Fields.Select(f => f.Key));
     }
 
+    [Fact]
+    public void A_button_id_telegram_cannot_carry_back_is_refused_on_telegram_only()
+    {
+        var id = new string('x', 65);
+        var telegram = new SendMessageRequest
+        {
+            Channel = "telegram",
+            From = "shop_bot",
+            To = "987654321",
+            Content = new MessageContent { Type = "interactive", Body = "Pick one", Buttons = [new InteractiveButton { Id = id, Title = "Ja" }] },
+        };
+        var whatsapp = Interactive([new InteractiveButton { Id = id, Title = "Ja" }]);
+
+        var (refused, errors) = Validate(telegram);
+        var (accepted, _) = Validate(whatsapp);
+
+        Assert.Null(refused);
+        Assert.Contains("64 bytes on telegram", Single(errors, "content.buttons[0].id"), StringComparison.Ordinal);
+        Assert.NotNull(accepted);
+    }
+
     private static (ValidatedSend? Send, ValidationErrors Errors) Validate(SendMessageRequest request)
     {
         var errors = new ValidationErrors();

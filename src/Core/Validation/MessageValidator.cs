@@ -131,7 +131,7 @@ public static class MessageValidator
                 }
 
                 RequireText("content.body", content.Body, rules.MaxInteractiveBodyLength, channelName, errors);
-                ValidateInteractiveChoices(content, errors);
+                ValidateInteractiveChoices(content, rules.MaxChoiceIdBytes, channelName, errors);
                 break;
             case "payment":
                 errors.Add("content.type", "payment messages are created by POST /v1/conversations/{id}/payments, not posted directly");
@@ -252,7 +252,7 @@ public static class MessageValidator
         return (separator is '_' or '-') && char.IsAsciiLetterUpper(code[^2]) && char.IsAsciiLetterUpper(code[^1]);
     }
 
-    private static void ValidateInteractiveChoices(MessageContent content, ValidationErrors errors)
+    private static void ValidateInteractiveChoices(MessageContent content, int maxIdBytes, string channelName, ValidationErrors errors)
     {
         var hasButtons = content.Buttons is { Count: > 0 };
         var hasList = content.List is not null;
@@ -281,7 +281,7 @@ public static class MessageValidator
                     continue;
                 }
 
-                RequireChoiceId($"content.buttons[{i}].id", button.Id, ids, errors);
+                RequireChoiceId($"content.buttons[{i}].id", button.Id, ids, maxIdBytes, channelName, errors);
                 RequireTitle($"content.buttons[{i}].title", button.Title, MaxButtonTitle, errors);
             }
 
@@ -318,7 +318,7 @@ public static class MessageValidator
                     continue;
                 }
 
-                RequireChoiceId(path + ".id", row.Id, rowIds, errors);
+                RequireChoiceId(path + ".id", row.Id, rowIds, maxIdBytes, channelName, errors);
                 RequireTitle(path + ".title", row.Title, MaxRowTitle, errors);
                 if (row.Description is { Length: > MaxRowDescription })
                 {
@@ -333,7 +333,7 @@ public static class MessageValidator
         }
     }
 
-    private static void RequireChoiceId(string field, string? id, HashSet<string> seen, ValidationErrors errors)
+    private static void RequireChoiceId(string field, string? id, HashSet<string> seen, int maxBytes, string channelName, ValidationErrors errors)
     {
         if (string.IsNullOrEmpty(id))
         {
@@ -342,6 +342,10 @@ public static class MessageValidator
         else if (id.Length > MaxIdLength)
         {
             errors.Add(field, $"must be at most {MaxIdLength} characters");
+        }
+        else if (System.Text.Encoding.UTF8.GetByteCount(id) > maxBytes)
+        {
+            errors.Add(field, $"must be at most {maxBytes} bytes on {channelName} (what the channel carries back when the button is pressed)");
         }
         else if (!seen.Add(id))
         {
