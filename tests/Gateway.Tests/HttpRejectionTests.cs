@@ -143,11 +143,11 @@ public sealed class HttpRejectionTests : GatewayTest
         }
 
         first.Dispose();
-        await WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             using var again = await OpenAsync(port);
             return await TryHealthAsync(again) is "HTTP/1.1 200 OK";
-        });
+        }, TimeSpan.FromSeconds(10), "a new connection after one freed up");
         Assert.Equal("HTTP/1.1 200 OK", await TryHealthAsync(second));
     }
 
@@ -173,16 +173,6 @@ public sealed class HttpRejectionTests : GatewayTest
         catch (IOException)
         {
             return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 10 s.");
-            await Task.Delay(50);
         }
     }
 }

@@ -102,7 +102,7 @@ public sealed class MemoryBoundsTests(ITestOutputHelper output)
             }
         }
 
-        await WaitUntilAsync(() => budget.Reserved == 0);
+        await Eventually.HoldsAsync(() => budget.Reserved == 0, TimeSpan.FromSeconds(20), "every reservation given back");
     }
 
     private static async Task SendBadRequestsAsync(HttpClient http, int count)
@@ -176,16 +176,6 @@ public sealed class MemoryBoundsTests(ITestOutputHelper output)
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             return 0;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 20 s.");
-            await Task.Delay(50);
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class ProviderChannelsTests
         var webhook = new Uri(account["webhookUrl"]!.GetValue<string>());
 
         var sent = await client.SendAsync("""{"channel":"telegram","from":"shop_bot","to":"987654321","content":{"type":"text","text":"Je pakket is onderweg"}}""");
-        await WaitUntilAsync(() => telegram.Sends.Count == 1);
+        await Eventually.HoldsAsync(() => telegram.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the provider");
         Assert.Equal("Je pakket is onderweg", telegram.Sends[0].Json!["text"]!.GetValue<string>());
 
         Assert.Equal(HttpStatusCode.Unauthorized, await telegram.PostTextUpdateAsync(webhook, "wrong-secret", 987654321, "vals"));
@@ -48,7 +48,7 @@ public sealed class ProviderChannelsTests
         var webhook = new Uri((await GatewayClient.ReadJsonAsync(put))["webhookUrl"]!.GetValue<string>());
 
         var id = (await client.SendAsync("""{"channel":"sms","from":"Webshop","to":"+31612345678","content":{"type":"text","text":"Uw pakket komt morgen."}}"""))["id"]!.GetValue<string>();
-        await WaitUntilAsync(() => cm.Sends.Count == 1);
+        await Eventually.HoldsAsync(() => cm.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the provider");
         var reference = cm.Sends[0].Reference!;
 
         var forged = new Uri(webhook.GetLeftPart(UriPartial.Path) + "?token=not-the-token");
@@ -70,21 +70,11 @@ public sealed class ProviderChannelsTests
         var webhook = new Uri(account["webhookUrl"]!.GetValue<string>());
 
         var id = (await client.SendAsync("""{"channel":"messenger","from":"104857600","to":"2455137414574013","content":{"type":"text","text":"Hoi!"}}"""))["id"]!.GetValue<string>();
-        await WaitUntilAsync(() => messenger.Sends.Count == 1);
+        await Eventually.HoldsAsync(() => messenger.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the provider");
         var mid = messenger.Sends[0].MessageId!;
 
         Assert.Equal(HttpStatusCode.Unauthorized, await messenger.PostDeliveryAsync(webhook, "wrong-secret", "104857600", "2455137414574013", [mid], DateTimeOffset.UtcNow));
         Assert.Equal(HttpStatusCode.OK, await messenger.PostDeliveryAsync(webhook, "messenger-app-secret", "104857600", "2455137414574013", [mid], DateTimeOffset.UtcNow));
         await client.WaitForStatusAsync(id, "delivered");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
-            await Task.Delay(25);
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class WhatsAppChannelTests
 
         var sent = await client.SendAsync(GatewayClient.WhatsAppText("+31612345678", "Je bestelling is onderweg."));
         var id = sent["id"]!.GetValue<string>();
-        await WaitForSendsAsync(meta, 1);
+        await Eventually.HoldsAsync(() => meta.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the Cloud API");
         var send = Assert.Single(meta.Sends);
         Assert.Equal("Bearer " + Token, send.Authorization);
         Assert.Equal("31612345678", send.Json!["to"]!.GetValue<string>());
@@ -65,7 +65,7 @@ public sealed class WhatsAppChannelTests
         var webhook = await ConnectAsync(client, gateway);
 
         var first = (await client.SendAsync(GatewayClient.WhatsAppText("+31612345678", "een")))["id"]!.GetValue<string>();
-        await WaitForSendsAsync(meta, 1);
+        await Eventually.HoldsAsync(() => meta.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the Cloud API");
         await meta.PostStatusAsync(webhook, AppSecret, meta.Sends[0].Wamid!, "read", DateTimeOffset.UtcNow);
         await client.WaitForStatusAsync(first, "read");
 
@@ -141,16 +141,6 @@ public sealed class WhatsAppChannelTests
             }
 
             Assert.True(DateTime.UtcNow < deadline, "status history never got there: " + message.ToJsonString());
-            await Task.Delay(25);
-        }
-    }
-
-    private static async Task WaitForSendsAsync(FakeWhatsApp meta, int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (meta.Sends.Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the Cloud API got {meta.Sends.Count} of {count} sends");
             await Task.Delay(25);
         }
     }

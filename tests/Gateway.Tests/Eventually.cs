@@ -1,0 +1,21 @@
+namespace MessagingGateway.Gateway.Tests;
+
+/// <summary>Waits on a condition, never on a fixed sleep: polls until it holds, and fails the test with what was awaited after the timeout.</summary>
+public static class Eventually
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(25);
+
+    public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        HoldsAsync(() => Task.FromResult(condition()), timeout, what);
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what} did not hold within {timeout.TotalSeconds:0} s.");
+            await Task.Delay(Poll);
+        }
+    }
+}
