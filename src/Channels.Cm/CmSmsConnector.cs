@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MessagingGateway.Channels.Http;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace MessagingGateway.Channels.Cm;
 
@@ -79,21 +79,10 @@ public sealed partial class CmSmsConnector(HttpClient http, IChannelAccountStore
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, CmJsonContext.Default.CmSendRequest));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        HttpResponseMessage response;
-        try
+        var reply = await ProviderExchange.SendAsync(http, request, "CM", account.AccountId, message.Id, logger, cancellationToken);
+        if (reply.Response is not { } response)
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(message.Id, e.HttpRequestError);
-            return ChannelSendResult.Transient("connection_failed");
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The request may have been sent: the dispatcher decides whether to try again.
-            LogTimedOut(message.Id);
-            return ChannelSendResult.Transient("timeout");
+            return ChannelSendResult.Transient(reply.FailureCode!, reply.RetryAfter);
         }
 
         using (response)
@@ -146,7 +135,7 @@ public sealed partial class CmSmsConnector(HttpClient http, IChannelAccountStore
 
         if (code is { } transient && TransientCodes.Contains(transient))
         {
-            return ChannelSendResult.Transient(codeText!, response.Headers.RetryAfter?.Delta);
+            return ChannelSendResult.Transient(codeText!, ProviderExchange.RetryAfter(response));
         }
 
         if (code is { } permanent && PermanentCodes.Contains(permanent))
@@ -157,7 +146,7 @@ public sealed partial class CmSmsConnector(HttpClient http, IChannelAccountStore
         var fallback = codeText ?? "http_" + status.ToString(CultureInfo.InvariantCulture);
         if (status >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
         {
-            return ChannelSendResult.Transient(fallback, response.Headers.RetryAfter?.Delta);
+            return ChannelSendResult.Transient(fallback, ProviderExchange.RetryAfter(response));
         }
 
         // Any other refusal: sending again would not help.
@@ -169,12 +158,6 @@ public sealed partial class CmSmsConnector(HttpClient http, IChannelAccountStore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: content type {ContentType} cannot be sent as SMS")]
     private partial void LogUnsupportedContent(Guid messageId, string? contentType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: CM could not be reached ({Error})")]
-    private partial void LogUnreachable(Guid messageId, HttpRequestError error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: CM did not answer in time; it may have been sent")]
-    private partial void LogTimedOut(Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: CM answered {Status} without a readable body")]
     private partial void LogAcceptedWithoutAnswer(Guid messageId, int status);

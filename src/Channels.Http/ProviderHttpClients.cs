@@ -16,6 +16,10 @@ namespace MessagingGateway.Channels.Http;
 /// <c>Retry-After</c> of 5 s or less. An attempt timeout, a reset mid-request, a 500 or a 429
 /// without <c>Retry-After</c> is not retried here: the connector reports it as transient and the
 /// dispatcher decides (its retry may duplicate, the lesser evil than never sending).
+/// Each channel account has its own circuit breaker (the pipeline is selected by the account
+/// <see cref="ProviderExchange"/> tags the request with): when at least half of an account's
+/// calls in 30 s (and 8 or more) failed transiently, its sends stop for 15 s and come back as
+/// <c>circuit_open</c> with that wait, while other accounts of the same provider go on.
 /// </summary>
 public static class ProviderHttpClients
 {
@@ -24,6 +28,12 @@ public static class ProviderHttpClients
 
     // A Retry-After beyond this is not waited for inside one call: the connector reports it to the dispatcher.
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The name of the <see cref="HttpCircuitBreakerStrategyOptions"/> every account's breaker is made with (a host or test may adjust them).</summary>
+    public const string CircuitBreakerOptionsName = "Channels.CircuitBreaker";
+
+    /// <summary>The channel account a provider request is made for; its circuit breaker is the account's.</summary>
+    public static readonly HttpRequestOptionsKey<string> AccountOption = new("MessagingGateway.ChannelAccount");
 
     /// <summary>
     /// Registers <typeparamref name="TConnector"/> as a typed client of <paramref name="baseAddress"/>
@@ -46,6 +56,14 @@ public static class ProviderHttpClients
             options.ShouldHandle = args => ValueTask.FromResult(SurelyNotSent(args.Outcome));
         });
 
+        services.AddOptions<HttpCircuitBreakerStrategyOptions>(CircuitBreakerOptionsName).Configure(options =>
+        {
+            options.FailureRatio = 0.5;
+            options.MinimumThroughput = 8;
+            options.SamplingDuration = TimeSpan.FromSeconds(30);
+            options.BreakDuration = TimeSpan.FromSeconds(15);
+        });
+
         var builder = services.AddHttpClient<TConnector>(client =>
         {
             client.BaseAddress = apiBase;
@@ -54,7 +72,9 @@ public static class ProviderHttpClients
         builder.AddResilienceHandler(provider.ToLowerInvariant(), (pipeline, context) => pipeline
             .AddTimeout(TotalTimeout)
             .AddRetry(context.GetOptions<HttpRetryStrategyOptions>(retryOptionsName))
-            .AddTimeout(AttemptTimeout));
+            .AddCircuitBreaker(context.GetOptions<HttpCircuitBreakerStrategyOptions>(CircuitBreakerOptionsName))
+            .AddTimeout(AttemptTimeout))
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(AccountOption, out var account) ? account : "");
         return builder;
     }
 

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MessagingGateway.Channels.Http;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace MessagingGateway.Channels.Meta;
 
@@ -69,21 +69,10 @@ public sealed partial class MessengerConnector(HttpClient http, IChannelAccountS
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, MessengerJsonContext.Default.MsSendRequest));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        HttpResponseMessage response;
-        try
+        var reply = await ProviderExchange.SendAsync(http, request, message.Channel == Channel.Instagram ? "Instagram" : "Messenger", account.AccountId, message.Id, logger, cancellationToken);
+        if (reply.Response is not { } response)
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(message.Id, message.Channel, e.HttpRequestError);
-            return ChannelSendResult.Transient("connection_failed");
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The request may have been sent: the dispatcher decides whether to try again.
-            LogTimedOut(message.Id, message.Channel);
-            return ChannelSendResult.Transient("timeout");
+            return ChannelSendResult.Transient(reply.FailureCode!, reply.RetryAfter);
         }
 
         using (response)
@@ -130,7 +119,7 @@ public sealed partial class MessengerConnector(HttpClient http, IChannelAccountS
 
         var code = error?.Code;
         var codeText = code?.ToString(CultureInfo.InvariantCulture);
-        var retryAfter = RetryAfter(response);
+        var retryAfter = ProviderExchange.RetryAfter(response);
         LogRejected(message.Id, message.Channel, status, codeText, error?.ErrorSubcode, error?.Message);
 
         if (code is { } known && TransientCodes.Contains(known))
@@ -158,24 +147,11 @@ public sealed partial class MessengerConnector(HttpClient http, IChannelAccountS
         return ChannelSendResult.Permanent(fallback);
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Channel} account {AccountId} lacks a sender or a usable pageAccessToken")]
     private partial void LogAccountIncomplete(Channel channel, string accountId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: content type {ContentType} cannot be sent on {Channel}")]
     private partial void LogUnsupportedContent(Guid messageId, Channel channel, string? contentType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: {Channel} could not be reached ({Error})")]
-    private partial void LogUnreachable(Guid messageId, Channel channel, HttpRequestError error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: {Channel} did not answer in time; it may have been sent")]
-    private partial void LogTimedOut(Guid messageId, Channel channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: {Channel} answered {Status} without a message id")]
     private partial void LogAcceptedWithoutId(Guid messageId, Channel channel, int status);

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MessagingGateway.Channels.Http;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace MessagingGateway.Channels.Meta;
 
@@ -60,21 +60,10 @@ public sealed partial class WhatsAppConnector(HttpClient http, IChannelAccountSt
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, WhatsAppJsonContext.Default.WaSendRequest));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        HttpResponseMessage response;
-        try
+        var reply = await ProviderExchange.SendAsync(http, request, "WhatsApp", account.AccountId, message.Id, logger, cancellationToken);
+        if (reply.Response is not { } response)
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(message.Id, e.HttpRequestError);
-            return ChannelSendResult.Transient("connection_failed");
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The request may have been sent: the dispatcher decides whether to try again.
-            LogTimedOut(message.Id);
-            return ChannelSendResult.Transient("timeout");
+            return ChannelSendResult.Transient(reply.FailureCode!, reply.RetryAfter);
         }
 
         using (response)
@@ -121,7 +110,7 @@ public sealed partial class WhatsAppConnector(HttpClient http, IChannelAccountSt
 
         var code = error?.Code;
         var codeText = code?.ToString(CultureInfo.InvariantCulture);
-        var retryAfter = RetryAfter(response);
+        var retryAfter = ProviderExchange.RetryAfter(response);
         LogRejected(messageId, status, codeText, error?.Message);
 
         if (code is { } known && TransientCodes.Contains(known))
@@ -148,24 +137,11 @@ public sealed partial class WhatsAppConnector(HttpClient http, IChannelAccountSt
         return ChannelSendResult.Permanent(codeText ?? "http_" + status.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp account {AccountId} lacks phoneNumberId or a usable accessToken")]
     private partial void LogAccountIncomplete(string accountId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: content type {ContentType} cannot be sent on WhatsApp")]
     private partial void LogUnsupportedContent(Guid messageId, string? contentType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: WhatsApp could not be reached ({Error})")]
-    private partial void LogUnreachable(Guid messageId, HttpRequestError error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: WhatsApp did not answer in time; it may have been sent")]
-    private partial void LogTimedOut(Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: WhatsApp answered {Status} without a message id")]
     private partial void LogAcceptedWithoutId(Guid messageId, int status);

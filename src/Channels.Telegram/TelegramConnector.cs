@@ -4,10 +4,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using MessagingGateway.Channels.Http;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace MessagingGateway.Channels.Telegram;
 
@@ -59,21 +59,10 @@ public sealed partial class TelegramConnector(HttpClient http, IChannelAccountSt
         request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, TelegramJsonContext.Default.TgSendRequest));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        HttpResponseMessage response;
-        try
+        var reply = await ProviderExchange.SendAsync(http, request, "Telegram", account.AccountId, message.Id, logger, cancellationToken);
+        if (reply.Response is not { } response)
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(message.Id, e.HttpRequestError);
-            return ChannelSendResult.Transient("connection_failed");
-        }
-        catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            // The request may have been sent: the dispatcher decides whether to try again.
-            LogTimedOut(message.Id);
-            return ChannelSendResult.Transient("timeout");
+            return ChannelSendResult.Transient(reply.FailureCode!, reply.RetryAfter);
         }
 
         using (response)
@@ -123,7 +112,7 @@ public sealed partial class TelegramConnector(HttpClient http, IChannelAccountSt
         {
             var retryAfter = wire?.Parameters?.RetryAfter is { } seconds && seconds >= 0
                 ? TimeSpan.FromSeconds(seconds)
-                : response.Headers.RetryAfter?.Delta;
+                : ProviderExchange.RetryAfter(response);
             return ChannelSendResult.Transient("rate_limited", retryAfter);
         }
 
@@ -181,12 +170,6 @@ public sealed partial class TelegramConnector(HttpClient http, IChannelAccountSt
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: content type {ContentType} cannot be sent on Telegram")]
     private partial void LogUnsupportedContent(Guid messageId, string? contentType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: Telegram could not be reached ({Error})")]
-    private partial void LogUnreachable(Guid messageId, HttpRequestError error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: Telegram did not answer in time; it may have been sent")]
-    private partial void LogTimedOut(Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: Telegram answered {Status} without a message id")]
     private partial void LogAcceptedWithoutId(Guid messageId, int status);

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using MessagingGateway.Channels.Http;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MessagingGateway.Channels.Meta.Tests;
@@ -308,5 +310,38 @@ public sealed class WhatsAppConnectorTests : IAsyncLifetime, IDisposable
         Assert.Equal(SendOutcome.Accepted, throttled.Outcome);
         Assert.Equal(SendOutcome.TransientFailure, failed.Outcome);
         Assert.Equal([429, 200, 500], _fake.Sends.Select(s => s.StatusCode));
+    }
+
+    [Fact]
+    public async Task An_accounts_failures_open_its_own_circuit_and_leave_other_accounts_sending()
+    {
+        await _accounts.PutAsync(Account(Tenant, "wa-2", "+31850000002", "2233445566778", "EAAG-token-2"));
+        _fake.AddPhoneNumber("2233445566778", "EAAG-token-2");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IChannelAccountStore>(_accounts);
+        services.AddWhatsAppConnector(_fake.BaseAddress);
+        services.Configure<HttpCircuitBreakerStrategyOptions>(ProviderHttpClients.CircuitBreakerOptionsName, options =>
+        {
+            options.MinimumThroughput = 2;
+            options.BreakDuration = TimeSpan.FromMinutes(1);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var connector = provider.GetRequiredService<WhatsAppConnector>();
+
+        _fake.FailNext(2, 131000, 500);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(SendOutcome.TransientFailure, (await connector.SendAsync(Outbound(new MessageContent { Type = "text", Text = "Hi" }), CancellationToken.None)).Outcome);
+        }
+
+        var held = await connector.SendAsync(Outbound(new MessageContent { Type = "text", Text = "Hi" }), CancellationToken.None);
+        var other = await connector.SendAsync(Outbound(new MessageContent { Type = "text", Text = "Hi" }, from: "+31850000002"), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.TransientFailure, held.Outcome);
+        Assert.Equal("circuit_open", held.Code);
+        Assert.InRange(held.RetryAfter.GetValueOrDefault(), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+        Assert.Equal(SendOutcome.Accepted, other.Outcome);
+        Assert.Equal([PhoneNumberId, PhoneNumberId, "2233445566778"], _fake.Sends.Select(s => s.PhoneNumberId)); // the held send never left
     }
 }
