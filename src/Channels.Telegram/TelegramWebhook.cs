@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +15,8 @@ namespace MessagingGateway.Channels.Telegram;
 /// media, a location as text) or a <c>callback_query</c> (an inline button press: the button's
 /// text, its <c>data</c> in <see cref="MessageContent.Parameters"/>). The customer address is the
 /// <c>chat.id</c>; the provider id is <c>{chat_id}:{message_id}</c> (message ids are per chat) or
-/// the callback query's id. Bots get no delivery receipts: there are never statuses. Parsing never
+/// the callback query's id, and the press is acknowledged in our answer (<see cref="ProviderWebhookAnswer"/>).
+/// Bots get no delivery receipts: there are never statuses. Parsing never
 /// throws: junk and other update kinds are skipped.
 /// </summary>
 /// <param name="time">The clock for button presses, which carry no date of their own (default: the system's).</param>
@@ -72,10 +74,29 @@ public sealed class TelegramWebhook(TimeProvider? time = null) : IProviderWebhoo
             else if (Object(update, "callback_query") is { } callback && ToButtonPress(callback) is { } press)
             {
                 events.Add(press);
+                events.Add(AnswerCallbackQuery(press.ProviderMessageId));
             }
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The Bot API call that acknowledges the press (channels.md: else the client keeps spinning),
+    /// sent as our answer to the webhook, which Telegram executes.
+    /// </summary>
+    private static ProviderWebhookAnswer AnswerCallbackQuery(string callbackQueryId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("method"u8, "answerCallbackQuery"u8);
+            writer.WriteString("callback_query_id"u8, callbackQueryId);
+            writer.WriteEndObject();
+        }
+
+        return new ProviderWebhookAnswer("application/json", buffer.WrittenMemory);
     }
 
     private static ProviderInboundMessage? ToInbound(JsonElement message)

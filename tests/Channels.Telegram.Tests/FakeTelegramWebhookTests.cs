@@ -66,7 +66,7 @@ public sealed class FakeTelegramWebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await _fake.PostRawAsync(_url, null, "{}"));
 
         Assert.Collection(
-            _received.Cast<ProviderInboundMessage>(),
+            _received.OfType<ProviderInboundMessage>(),
             text => Assert.Equal(("42", "hello"), (text.CustomerAddress, text.Content.Text)),
             press => Assert.Equal(("42", "Yes", "yes"), (press.CustomerAddress, press.Content.Text, press.Content.Parameters![0])));
     }

@@ -88,8 +88,15 @@ internal sealed partial class ChannelWebhooksApi(
 
         var records = new List<LogRecord>();
         var buffer = new ArrayBufferWriter<byte>(512);
+        ProviderWebhookAnswer? answer = null;
         foreach (var providerEvent in webhook.Parse(account, raw))
         {
+            if (providerEvent is ProviderWebhookAnswer reply)
+            {
+                answer = reply;
+                continue;
+            }
+
             LogEnvelope? envelope = providerEvent switch
             {
                 ProviderInboundMessage inbound => LogEnvelope.ForMessage(Inbound(account, inbound)),
@@ -122,6 +129,12 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
+        if (answer is not null)
+        {
+            // Only now that the post is stored: the provider acts on the answer.
+            context.Response.ContentType = answer.ContentType;
+            await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        }
     }
 
     /// <summary>The customer's message, with an id derived from the provider's so a repeated post is the same message.</summary>
