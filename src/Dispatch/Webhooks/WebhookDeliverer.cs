@@ -80,7 +80,33 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
     private void Route(OutboxEntry entry) =>
         _tenants.GetOrAdd(entry.TenantId, _ => new TenantDeliveries(AttemptAsync, time, options.Value.MaxConcurrentPerTenant, _stopping)).Add(entry);
 
+    /// <summary>
+    /// One attempt. Whatever goes wrong inside it (the store refusing a read or a write, a bug)
+    /// is a failed attempt retried with the same backoff, never an end to the conversation's
+    /// deliveries: the entry stays in memory and in the outbox until one attempt completes.
+    /// </summary>
     private async Task<DeliveryAttempt> AttemptAsync(OutboxEntry entry, CancellationToken stopping)
+    {
+        try
+        {
+            return await AttemptOnceAsync(entry, stopping);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            const string error = "the gateway could not complete the attempt; retrying";
+            var attempts = entry.Attempts + 1;
+            LogAttemptFailed(entry.EventId, entry.TenantId, attempts, ex);
+            GatewayMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", "error"));
+            var settings = options.Value;
+            return new DeliveryAttempt(error, entry with
+            {
+                Attempts = attempts,
+                NextAttemptAt = time.GetUtcNow() + Backoff.Delay(settings.BaseRetryDelay, settings.MaxRetryDelay, attempts),
+            });
+        }
+    }
+
+    private async Task<DeliveryAttempt> AttemptOnceAsync(OutboxEntry entry, CancellationToken stopping)
     {
         var subscription = await store.GetSubscriptionAsync(entry.TenantId, stopping);
         var webhookEvent = await store.GetEventAsync(entry.TenantId, entry.EventSeq, stopping);
@@ -192,4 +218,7 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Webhook {EventId} for tenant {TenantId} dead-lettered after {Attempts} attempts: {Error}")]
     private partial void LogDeadLetter(string eventId, string tenantId, int attempts, string error);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Webhook {EventId} for tenant {TenantId}: attempt {Attempts} failed inside the gateway; will retry")]
+    private partial void LogAttemptFailed(string eventId, string tenantId, int attempts, Exception exception);
 }
