@@ -11,6 +11,13 @@ public sealed class DispatchOptions
     /// <summary>Attempts before a transiently failing message ends as <c>failed</c> (<c>retries_exhausted</c>).</summary>
     public int MaxSendAttempts { get; set; } = 12;
 
+    /// <summary>
+    /// Attempts at a record that keeps failing (the store refusing it, a bug) before it is put in
+    /// quarantine so its partition can move on; only while other records succeed, so an outage of
+    /// the store quarantines nothing.
+    /// </summary>
+    public int MaxProcessingAttempts { get; set; } = 10;
+
     /// <summary>Records read but not yet finished, per partition, before reading pauses.</summary>
     public int MaxInFlightPerPartition { get; set; } = 20_000;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Serialization;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,13 @@ namespace MessagingGateway.Dispatch;
 /// its lanes. Positions are committed after processing, up to the lowest unfinished record, so a
 /// crash or a rebalance replays at most the unfinished tail, and processing is safe to replay.
 /// </summary>
-public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor processor, IOptions<DispatchOptions> options, ILogger<Dispatcher> logger)
+public sealed partial class Dispatcher(
+    IMessageLog log,
+    ConversationProcessor processor,
+    IQuarantine quarantine,
+    TimeProvider time,
+    IOptions<DispatchOptions> options,
+    ILogger<Dispatcher> logger)
     : BackgroundService, IPartitionAssignment
 {
     public const string ConsumerGroup = "dispatch";
@@ -23,6 +30,7 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
 
     private readonly ConcurrentDictionary<int, PartitionLanes> _partitions = new();
     private ILogConsumer? _consumer;
+    private long _processed; // records finished, so a failing record can tell a store outage from itself
     private CancellationToken _stopping;
 
     public bool IsRunning => Volatile.Read(ref _consumer) is not null && ExecuteTask is { IsCompleted: false };
@@ -184,15 +192,31 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
         }
 
         var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
+        var processedAtFirstFailure = -1L;
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await processor.ProcessAsync(envelope, cancellationToken);
+                Interlocked.Increment(ref _processed);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (processedAtFirstFailure < 0)
+                {
+                    processedAtFirstFailure = Interlocked.Read(ref _processed);
+                }
+
+                // Put aside only a record that fails while others go through: when every record
+                // fails, the store is down, and waiting for it keeps the conversation's order.
+                if (attempt >= options.Value.MaxProcessingAttempts
+                    && Interlocked.Read(ref _processed) > processedAtFirstFailure
+                    && await TryQuarantineAsync(entry, attempt, ex, cancellationToken))
+                {
+                    return;
+                }
+
                 // Holding the conversation keeps its order while the store recovers.
                 LogProcessingFailed(entry.Position.Partition, entry.Position.Offset, delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, cancellationToken);
@@ -201,11 +225,36 @@ public sealed partial class Dispatcher(IMessageLog log, ConversationProcessor pr
         }
     }
 
+    private async ValueTask<bool> TryQuarantineAsync(LogEntry entry, int attempts, Exception failure, CancellationToken cancellationToken)
+    {
+        var record = new QuarantinedRecord(
+            QuarantinedRecord.IdOf(entry.Position), entry.Position, entry.Key.ToArray(), entry.Value.ToArray(), attempts, failure.GetType().Name + ": " + failure.Message, time.GetUtcNow());
+        try
+        {
+            await quarantine.PutAsync(record, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogQuarantineFailed(record.Id, ex);
+            return false;
+        }
+
+        GatewayMetrics.RecordsQuarantined.Add(1);
+        LogQuarantined(record.Id, entry.Position.Partition, entry.Position.Offset, attempts, failure);
+        return true;
+    }
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Skipping unreadable log record at partition {Partition} offset {Offset}")]
     private partial void LogUnreadableRecord(int partition, long offset, Exception exception);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Processing partition {Partition} offset {Offset} failed; retrying in {DelayMs} ms")]
     private partial void LogProcessingFailed(int partition, long offset, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Quarantined log record {RecordId} (partition {Partition} offset {Offset}) after {Attempts} failed attempts; its conversation goes on without it. List and replay it at /ops/quarantine")]
+    private partial void LogQuarantined(string recordId, int partition, long offset, int attempts, Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Could not quarantine log record {RecordId}; it is retried")]
+    private partial void LogQuarantineFailed(string recordId, Exception exception);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Dispatching {Count} more partition(s)")]
     private partial void LogAssigned(int count);

@@ -39,6 +39,7 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string ChannelAccountsFamily = "channel_accounts";
     internal const string ChannelAccountsBySenderFamily = "channel_accounts_by_sender";
     internal const string ProviderMessageIdsFamily = "provider_message_ids";
+    internal const string QuarantineFamily = "quarantine";
 
     private static readonly string[] Families =
     [
@@ -48,6 +49,7 @@ public sealed class EmbeddedDatabase : IDisposable
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
         PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily, UnsentRefundsFamily,
         ProviderStateFamily, ChannelAccountsFamily, ChannelAccountsBySenderFamily, ProviderMessageIdsFamily,
+        QuarantineFamily,
     ];
 
     /// <summary>

@@ -41,4 +41,7 @@ public static class GatewayMetrics
 
     /// <summary>Refund statuses applied, by status (refunded counts refunds completed).</summary>
     public static readonly Counter<long> RefundStatuses = Meter.CreateCounter<long>("mgw.refunds.statuses", "{change}");
+
+    /// <summary>Log records dispatch put aside after failing every attempt (listed and replayed through <c>/ops/quarantine</c>).</summary>
+    public static readonly Counter<long> RecordsQuarantined = Meter.CreateCounter<long>("mgw.dispatch.quarantined", "{record}");
 }

@@ -37,6 +37,7 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         Payments = new RocksDbPaymentStore(Database);
         ProviderState = new RocksDbProviderStateStore(Database);
         ChannelAccounts = new RocksDbChannelAccountStore(Database);
+        Quarantine = new RocksDbQuarantine(Database);
         _sweep = new Timer(_ => SweepIdempotency(), null, SweepInterval, SweepInterval);
     }
 
@@ -57,6 +58,8 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
     public RocksDbProviderStateStore ProviderState { get; }
 
     public RocksDbChannelAccountStore ChannelAccounts { get; }
+
+    public RocksDbQuarantine Quarantine { get; }
 
     public async ValueTask DisposeAsync()
     {

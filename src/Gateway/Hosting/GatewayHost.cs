@@ -14,6 +14,7 @@ using MessagingGateway.Gateway.Channels;
 using MessagingGateway.Gateway.Conversations;
 using MessagingGateway.Gateway.Http;
 using MessagingGateway.Gateway.Messages;
+using MessagingGateway.Gateway.Operations;
 using MessagingGateway.Gateway.Payments;
 using MessagingGateway.Payments;
 using MessagingGateway.Payments.Mollie;
@@ -151,10 +152,12 @@ public static partial class GatewayHost
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<EmbeddedStorage>().Ledger);
         services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
         services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
+        services.AddSingleton<IQuarantine>(sp => sp.GetRequiredService<EmbeddedStorage>().Quarantine);
         services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
         services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
         services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ChannelAccounts);
         services.Configure<DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
+        services.Configure<OperationsOptions>(builder.Configuration.GetSection("Operations"));
         services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
         services.Configure<SandboxOptions>(builder.Configuration.GetSection("Sandbox"));
         services.Configure<PaymentOptions>(builder.Configuration.GetSection("Payments"));
@@ -225,6 +228,7 @@ public static partial class GatewayHost
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<WebhooksApi>();
+        services.AddSingleton<QuarantineApi>();
         services.AddSingleton<SandboxApi>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
         replaceServices?.Invoke(services);
@@ -303,6 +307,8 @@ public static partial class GatewayHost
         app.MapGet("/sandbox/handsets/{address}/messages", (HttpContext context, string address, SandboxApi api) => api.ListAsync(context, address));
 
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/ops/quarantine", (HttpContext context, QuarantineApi api) => api.ListAsync(context));
+        app.MapPost("/ops/quarantine/{id}/replay", (HttpContext context, string id, QuarantineApi api) => api.ReplayAsync(context, id));
         app.MapGet("/health/live", HealthApi.LiveAsync);
         app.MapGet("/health/ready", (HttpContext context, HealthApi api) => api.ReadyAsync(context));
     }
