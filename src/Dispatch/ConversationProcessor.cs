@@ -14,13 +14,16 @@ namespace MessagingGateway.Dispatch;
 /// <summary>
 /// Does what one log record asks, for one conversation at a time: places messages on the
 /// timeline, hands outbound ones to their channel, applies receipts through the status machine
-/// and payment statuses through <see cref="IPaymentUpdates"/>, and publishes the business's events. Every step checks what is already stored first, so a
-/// record processed again after a crash changes nothing twice and sends nothing twice.
+/// and payment statuses through <see cref="IPaymentUpdates"/>, and publishes the business's
+/// events. What a record decides is written as one unit of work (<see cref="DispatchWrites"/>
+/// through <see cref="IDispatchStore"/>, combined with other lanes' writes), once before a send
+/// leaves and once at the end. Every step checks what is already stored first, so a record
+/// processed again after a crash changes nothing twice and sends nothing twice.
 /// </summary>
 public sealed partial class ConversationProcessor(
     IConversationStore store,
     IDeliveryLedger ledger,
-    IWebhookStore webhooks,
+    IDispatchStore writer,
     OutboxFeed outbox,
     ChannelRouter channels,
     TimeProvider time,
@@ -36,21 +39,22 @@ public sealed partial class ConversationProcessor(
 
     public async ValueTask ProcessAsync(LogEnvelope envelope, CancellationToken cancellationToken)
     {
+        var writes = new DispatchWrites();
         if (envelope.Message is { } message)
         {
-            var stored = await PlaceOnTimelineAsync(message, cancellationToken);
+            var stored = await PlaceOnTimelineAsync(message, writes, cancellationToken);
             if (message.Direction == MessageDirection.Inbound)
             {
-                await PublishAsync(WebhookEvents.Inbound(message), cancellationToken);
+                Publish(WebhookEvents.Inbound(message), writes);
             }
             else
             {
-                await HandToChannelAsync(stored, cancellationToken);
+                await HandToChannelAsync(stored, writes, cancellationToken);
             }
         }
         else if (envelope.Receipt is { } receipt)
         {
-            await ApplyReceiptAsync(receipt, cancellationToken);
+            await ApplyReceiptAsync(receipt, writes, cancellationToken);
         }
         else if (envelope.Payment is { } update && payments is not null)
         {
@@ -58,23 +62,25 @@ public sealed partial class ConversationProcessor(
             var outcome = await payments.ApplyAsync(update, cancellationToken);
             foreach (var paymentEvent in outcome.Events)
             {
-                await PublishAsync(paymentEvent, cancellationToken);
+                Publish(paymentEvent, writes);
             }
 
             foreach (var confirmation in outcome.Messages)
             {
-                await HandToChannelAsync(await PlaceOnTimelineAsync(confirmation, cancellationToken), cancellationToken);
+                await HandToChannelAsync(await PlaceOnTimelineAsync(confirmation, writes, cancellationToken), writes, cancellationToken);
             }
         }
+
+        await WriteAsync(writes, cancellationToken);
     }
 
-    private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, CancellationToken cancellationToken)
+    private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, DispatchWrites writes, CancellationToken cancellationToken)
     {
         var stored = await store.GetMessageAsync(message.Id, cancellationToken);
         if (stored is null)
         {
             // The accepting process stopped between the durable append and the store write.
-            await store.PutAcceptedAsync([message], cancellationToken);
+            writes.PutAccepted(message);
             stored = new StoredMessage(message, [new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)], null);
         }
 
@@ -90,24 +96,24 @@ public sealed partial class ConversationProcessor(
             stats.Outbound + (outbound ? 1 : 0),
             stats.Inbound + (outbound ? 0 : 1),
             message.AcceptedAt > stats.LastMessageAt ? message.AcceptedAt : stats.LastMessageAt);
-        await store.AppendToTimelineAsync(new TimelineAppend(message, next.LastSeq, next), cancellationToken);
+        writes.AppendToTimeline(new TimelineAppend(message, next.LastSeq, next));
         return stored with { ConversationSeq = next.LastSeq };
     }
 
-    private async ValueTask HandToChannelAsync(StoredMessage stored, CancellationToken cancellationToken)
+    private async ValueTask HandToChannelAsync(StoredMessage stored, DispatchWrites writes, CancellationToken cancellationToken)
     {
         var message = stored.Message;
         var history = new List<StatusChange>(stored.StatusHistory);
         var current = StatusProgress.Current(history);
         if (current.Status == MessageStatus.Failed)
         {
-            await PublishAsync(WebhookEvents.Status(message, current), cancellationToken); // stored once; a replay only makes sure
+            Publish(WebhookEvents.Status(message, current), writes); // stored once; a replay only makes sure
             return;
         }
 
         if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
         {
-            await PublishAsync(WebhookEvents.Status(message, queued), cancellationToken);
+            Publish(WebhookEvents.Status(message, queued), writes);
             if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is not null)
             {
                 return; // handed over before a restart: never send twice
@@ -115,9 +121,11 @@ public sealed partial class ConversationProcessor(
         }
         else
         {
-            await RecordAsync(stored, history, MessageStatus.Queued, time.GetUtcNow(), null, cancellationToken);
+            Record(message, history, MessageStatus.Queued, time.GetUtcNow(), null, writes);
         }
 
+        // Its place on the timeline and `queued` are stored before the message leaves.
+        await WriteAsync(writes, cancellationToken);
         var connector = await channels.ForAsync(message, cancellationToken);
         var settings = options.Value;
         for (var attempt = 1; ; attempt++)
@@ -137,28 +145,28 @@ public sealed partial class ConversationProcessor(
             {
                 case SendOutcome.Accepted:
                     GatewayMetrics.MessagesHandedOver.Add(1);
-                    await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
+                    writes.PutHandoff(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId));
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
                     if (result.ProviderMessageId is { } providerId)
                     {
                         // A provider may report before we stored its id: those statuses were kept aside.
                         foreach (var early in await ledger.TakeOrphansAsync(ProviderStatus.OrphanId(providerId), cancellationToken))
                         {
-                            await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, cancellationToken);
+                            await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, writes, cancellationToken);
                         }
                     }
 
                     return;
                 case SendOutcome.PermanentFailure:
                     GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "permanent"));
-                    await RecordAsync(stored, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", cancellationToken);
+                    Record(message, history, MessageStatus.Failed, time.GetUtcNow(), result.Code ?? "rejected", writes);
                     return;
             }
 
             GatewayMetrics.SendFailures.Add(1, new KeyValuePair<string, object?>("kind", "transient"));
             if (attempt >= settings.MaxSendAttempts)
             {
-                await RecordAsync(stored, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", cancellationToken);
+                Record(message, history, MessageStatus.Failed, time.GetUtcNow(), "retries_exhausted", writes);
                 return;
             }
 
@@ -169,7 +177,7 @@ public sealed partial class ConversationProcessor(
         }
     }
 
-    private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, CancellationToken cancellationToken)
+    private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, DispatchWrites writes, CancellationToken cancellationToken)
     {
         var stored = _recent.Find(receipt.MessageId) ?? await store.GetMessageAsync(receipt.MessageId, cancellationToken);
         if (stored is null || stored.Message.TenantId != receipt.TenantId)
@@ -187,13 +195,13 @@ public sealed partial class ConversationProcessor(
             // A replayed receipt: its event may not have been stored before the crash.
             if (StatusProgress.Current(history, seen.Seq) == seen)
             {
-                await PublishAsync(WebhookEvents.Status(stored.Message, seen), cancellationToken);
+                Publish(WebhookEvents.Status(stored.Message, seen), writes);
             }
 
             return;
         }
 
-        await RecordAsync(stored, history, receipt.Status, receipt.At, receipt.Code, cancellationToken);
+        Record(stored.Message, history, receipt.Status, receipt.At, receipt.Code, writes);
         if (StatusProgress.Current(history).Status is MessageStatus.Read or MessageStatus.Failed)
         {
             _recent.Forget(receipt.MessageId); // the last receipt a message gets
@@ -205,9 +213,8 @@ public sealed partial class ConversationProcessor(
     }
 
     /// <summary>Adds a status change; only one that moves the message forward becomes an event.</summary>
-    private async ValueTask RecordAsync(StoredMessage stored, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, CancellationToken cancellationToken)
+    private void Record(Message message, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, DispatchWrites writes)
     {
-        var message = stored.Message;
         var current = StatusProgress.Current(history);
         var seq = 0;
         foreach (var change in history)
@@ -216,13 +223,13 @@ public sealed partial class ConversationProcessor(
         }
 
         var next = new StatusChange(status, at, seq + 1, code);
-        await store.AppendStatusAsync(message.Id, next, cancellationToken);
+        writes.AppendStatus(message.Id, next);
         history.Add(next);
         var advances = StatusProgress.Advances(current.Status, status);
         GatewayMetrics.StatusChanges.Add(1, new KeyValuePair<string, object?>("status", StatusNames.Of(status)), new KeyValuePair<string, object?>("late", !advances));
         if (advances)
         {
-            await PublishAsync(WebhookEvents.Status(message, next), cancellationToken);
+            Publish(WebhookEvents.Status(message, next), writes);
         }
         else
         {
@@ -230,9 +237,17 @@ public sealed partial class ConversationProcessor(
         }
     }
 
-    private async ValueTask PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    private void Publish(WebhookEvent webhookEvent, DispatchWrites writes) => writes.Publish(webhookEvent, time.GetUtcNow());
+
+    /// <summary>Writes what was decided so far as one unit, then queues its deliveries.</summary>
+    private async ValueTask WriteAsync(DispatchWrites writes, CancellationToken cancellationToken)
     {
-        if (await webhooks.PublishAsync(webhookEvent, time.GetUtcNow(), cancellationToken) is { } entry)
+        if (writes.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var entry in await writer.WriteAsync(writes, cancellationToken))
         {
             outbox.Add(entry);
         }
@@ -240,8 +255,13 @@ public sealed partial class ConversationProcessor(
         if (eventTopic is not null)
         {
             // Also on a replay: the first attempt may have died before this; the id is the same.
-            await eventTopic.PublishAsync(webhookEvent, cancellationToken);
+            foreach (var (webhookEvent, _) in writes.Events)
+            {
+                await eventTopic.PublishAsync(webhookEvent, cancellationToken);
+            }
         }
+
+        writes.Clear();
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Channel connector failed for message {MessageId}")]

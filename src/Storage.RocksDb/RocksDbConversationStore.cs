@@ -71,9 +71,14 @@ public sealed class RocksDbConversationStore : IConversationStore
 
     public ValueTask AppendStatusAsync(Guid messageId, StatusChange change, CancellationToken cancellationToken = default)
     {
-        _database.Db.Put(StoreKeys.Status(messageId, change.Seq), JsonSerializer.SerializeToUtf8Bytes(change, CoreJsonContext.Default.StatusChange), _statuses, _database.BufferedWrite);
+        using var batch = new WriteBatch();
+        StageStatus(batch, messageId, change);
+        _database.Db.Write(batch, _database.BufferedWrite);
         return ValueTask.CompletedTask;
     }
+
+    internal void StageStatus(WriteBatch batch, Guid messageId, StatusChange change) =>
+        batch.Put(StoreKeys.Status(messageId, change.Seq), JsonSerializer.SerializeToUtf8Bytes(change, CoreJsonContext.Default.StatusChange), _statuses);
 
     public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
@@ -101,6 +106,12 @@ public sealed class RocksDbConversationStore : IConversationStore
 
     public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
+        PutAccepted(messages);
+        return ValueTask.CompletedTask;
+    }
+
+    internal void PutAccepted(IReadOnlyList<Message> messages)
+    {
         using var batch = new WriteBatch();
         List<Message>? opening = null;
         foreach (var message in messages)
@@ -117,7 +128,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         if (opening is null)
         {
             _database.Db.Write(batch, _database.BufferedWrite); // the common case: existing conversations, no lock
-            return ValueTask.CompletedTask;
+            return;
         }
 
         lock (_conversationLock)
@@ -134,8 +145,6 @@ public sealed class RocksDbConversationStore : IConversationStore
 
             _database.Db.Write(batch, _database.BufferedWrite);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
@@ -152,15 +161,20 @@ public sealed class RocksDbConversationStore : IConversationStore
 
     public ValueTask AppendToTimelineAsync(TimelineAppend append, CancellationToken cancellationToken = default)
     {
+        using var batch = new WriteBatch();
+        StageTimeline(batch, append);
+        _database.Db.Write(batch, _database.BufferedWrite);
+        return ValueTask.CompletedTask;
+    }
+
+    internal void StageTimeline(WriteBatch batch, TimelineAppend append)
+    {
         var conversationId = append.Message.ConversationId;
         var seqBytes = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(seqBytes, append.Seq);
-        using var batch = new WriteBatch();
         batch.Put(StoreKeys.Timeline(conversationId, append.Seq), StoreKeys.Message(append.Message.Id), _timeline);
         batch.Put(StoreKeys.Message(append.Message.Id), seqBytes, _messageSeq);
         batch.Put(StoreKeys.Conversation(conversationId), JsonSerializer.SerializeToUtf8Bytes(append.Stats, CoreJsonContext.Default.ConversationStats), _stats);
-        _database.Db.Write(batch, _database.BufferedWrite);
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask<IReadOnlyList<TimelineEntry>> ReadTimelineAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default)

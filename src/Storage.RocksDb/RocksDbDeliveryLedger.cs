@@ -23,12 +23,7 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
     {
         using (var batch = new WriteBatch())
         {
-            batch.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
-            if (handoff.ProviderMessageId is { } providerId)
-            {
-                batch.Put(System.Text.Encoding.UTF8.GetBytes(providerId), StoreKeys.Message(handoff.MessageId), _providerIds);
-            }
-
+            StageHandoff(batch, handoff);
             database.Db.Write(batch, database.BufferedWrite);
         }
 
@@ -36,6 +31,16 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
         // crash must not make a replay send it again.
         database.FlushWal();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Adds the hand-over (and its provider id's index row) to <paramref name="batch"/>; whoever writes it flushes the WAL.</summary>
+    internal void StageHandoff(WriteBatch batch, ChannelHandoff handoff)
+    {
+        batch.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
+        if (handoff.ProviderMessageId is { } providerId)
+        {
+            batch.Put(System.Text.Encoding.UTF8.GetBytes(providerId), StoreKeys.Message(handoff.MessageId), _providerIds);
+        }
     }
 
     public ValueTask<Guid?> FindByProviderIdAsync(string providerMessageId, CancellationToken cancellationToken = default) =>

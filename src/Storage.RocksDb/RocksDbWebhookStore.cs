@@ -41,13 +41,41 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default)
     {
+        using var batch = new WriteBatch();
+        if (!StagePublish(batch, webhookEvent, deliverAt, null, out var entry))
+        {
+            return ValueTask.FromResult<OutboxEntry?>(null);
+        }
+
+        try
+        {
+            database.Db.Write(batch, database.BufferedWrite);
+        }
+        catch
+        {
+            ForgetSequence(webhookEvent.TenantId);
+            throw;
+        }
+
+        return ValueTask.FromResult(entry);
+    }
+
+    /// <summary>
+    /// Adds the event with the tenant's next sequence (and its outbox entry when the tenant has an
+    /// endpoint) to <paramref name="batch"/>, unless an event with its id is stored or already in
+    /// <paramref name="staged"/>. The sequence counts as used from here; if the batch is not
+    /// written, <see cref="ForgetSequence"/> makes the next one read it from disk again.
+    /// </summary>
+    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, DateTimeOffset deliverAt, HashSet<string>? staged, out OutboxEntry? entry)
+    {
+        entry = null;
         var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
         var stream = Stream(webhookEvent.TenantId);
         lock (stream.Gate)
         {
-            if (database.Db.Get(idKey, _eventIds) is not null)
+            if (database.Db.Get(idKey, _eventIds) is not null || (staged is not null && !staged.Add(webhookEvent.TenantId + "\u001f" + webhookEvent.Id)))
             {
-                return ValueTask.FromResult<OutboxEntry?>(null);
+                return false;
             }
 
             if (stream.LastSeq < 0)
@@ -60,22 +88,29 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             var key = StoreKeys.TenantSeq(stored.TenantId, seq);
             var seqBytes = new byte[8];
             BinaryPrimitives.WriteInt64BigEndian(seqBytes, seq);
-            using var batch = new WriteBatch();
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(stored, CoreJsonContext.Default.WebhookEvent), _events);
             batch.Put(idKey, seqBytes, _eventIds);
 
             // A tenant without an endpoint reads its events through GET /v1/events; queueing
             // deliveries nobody will receive would only cost a write and a delete per event.
-            OutboxEntry? entry = null;
             if (Subscription(stored.TenantId) is not null)
             {
                 entry = new OutboxEntry(stored.TenantId, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
                 batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             }
 
-            database.Db.Write(batch, database.BufferedWrite);
             stream.LastSeq = seq;
-            return ValueTask.FromResult(entry);
+            return true;
+        }
+    }
+
+    /// <summary>A staged batch was not written: the tenant's next sequence is read from disk again.</summary>
+    internal void ForgetSequence(string tenantId)
+    {
+        var stream = Stream(tenantId);
+        lock (stream.Gate)
+        {
+            stream.LastSeq = -1;
         }
     }
 

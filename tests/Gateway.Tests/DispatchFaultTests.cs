@@ -42,7 +42,7 @@ public sealed class DispatchFaultTests
         PoisonTimelineStore? store = null;
         await using var gateway = await InProcessGateway.StartAsync(
             null,
-            services => services.AddSingleton<IConversationStore>(sp => store = new PoisonTimelineStore(sp.GetRequiredService<EmbeddedStorage>().Store)),
+            services => services.AddSingleton<IDispatchStore>(sp => store = new PoisonTimelineStore(sp.GetRequiredService<EmbeddedStorage>().DispatchStore)),
             "--Sandbox:ReceiptDelay=00:00:00.010", "--Dispatch:MaxProcessingAttempts=3", "--Operations:ApiKey=ops-key-0123456789");
         using var client = gateway.Client();
         using var operatorClient = gateway.Client("ops-key-0123456789");

@@ -38,6 +38,7 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         ProviderState = new RocksDbProviderStateStore(Database);
         ChannelAccounts = new RocksDbChannelAccountStore(Database);
         Quarantine = new RocksDbQuarantine(Database);
+        DispatchStore = new RocksDbDispatchStore(Database, Store, Ledger, Webhooks);
         _sweep = new Timer(_ => SweepIdempotency(), null, SweepInterval, SweepInterval);
     }
 
@@ -60,6 +61,8 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
     public RocksDbChannelAccountStore ChannelAccounts { get; }
 
     public RocksDbQuarantine Quarantine { get; }
+
+    public RocksDbDispatchStore DispatchStore { get; }
 
     public async ValueTask DisposeAsync()
     {

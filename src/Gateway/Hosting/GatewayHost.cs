@@ -153,6 +153,7 @@ public static partial class GatewayHost
         services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
         services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
         services.AddSingleton<IQuarantine>(sp => sp.GetRequiredService<EmbeddedStorage>().Quarantine);
+        services.AddSingleton<IDispatchStore>(sp => sp.GetRequiredService<EmbeddedStorage>().DispatchStore);
         services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
         services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
         services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ChannelAccounts);
