@@ -14,19 +14,25 @@ namespace MessagingGateway.Transport.Kafka;
 /// batches on its own; an append completes from the delivery reports, never from an awaited
 /// produce per message, and fails (→ 503) when the cluster cannot confirm it in time.
 /// </summary>
-public sealed partial class KafkaLog : IMessageLog, IEventTopic
+public sealed class KafkaLog : IMessageLog, IEventTopic
 {
     private readonly KafkaLogOptions _options;
     private readonly ILoggerFactory _loggers;
-    private readonly ILogger<KafkaLog> _logger;
+    private readonly KafkaClientLog _clients;
     private readonly IProducer<byte[], byte[]> _producer;
     private int _disposed;
 
     public KafkaLog(KafkaLogOptions options, ILoggerFactory loggers)
+        : this(options, loggers, new KafkaClientLog(loggers.CreateLogger<KafkaClientLog>()))
+    {
+    }
+
+    /// <summary>A log whose clients report to <paramref name="clients"/> (shared with its consumers).</summary>
+    public KafkaLog(KafkaLogOptions options, ILoggerFactory loggers, KafkaClientLog clients)
     {
         _options = options;
         _loggers = loggers;
-        _logger = loggers.CreateLogger<KafkaLog>();
+        _clients = clients;
         EnsureTopics();
         _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
@@ -38,8 +44,8 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
             Partitioner = Partitioner.Murmur2Random,
             MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
         })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
-            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
+            .SetLogHandler((_, message) => _clients.OnLog(message))
+            .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))
             .Build();
     }
 
@@ -115,7 +121,7 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
     }
 
     public ILogConsumer CreateConsumer(string group, IPartitionAssignment? assignment = null) =>
-        new KafkaLogConsumer(_options, group, assignment, _loggers.CreateLogger<KafkaLogConsumer>());
+        new KafkaLogConsumer(_options, group, assignment, _clients, _loggers.CreateLogger<KafkaLogConsumer>());
 
     public ValueTask DisposeAsync()
     {
@@ -140,7 +146,8 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
     private void EnsureTopics()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers, ClientId = _options.ClientId })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
+            .SetLogHandler((_, message) => _clients.OnLog(message))
+            .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))
             .Build();
         Metadata metadata;
         try
@@ -183,11 +190,6 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
             // Another node created it first.
         }
     }
-
-    private void LogClient(string level, string message) => LogKafkaClient(level, message);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Kafka client ({Level}): {Message}")]
-    private partial void LogKafkaClient(string level, string message);
 
     /// <summary>One append: completes when every record has a delivery report.</summary>
     private sealed class PendingAppend(int count, Memory<LogPosition> positions)
