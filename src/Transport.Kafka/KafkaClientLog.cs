@@ -6,8 +6,8 @@ namespace MessagingGateway.Transport.Kafka;
 /// <summary>
 /// librdkafka's log lines and errors, for every client the log builds (producer, consumers, admin
 /// client). Its syslog levels become ours. A non-fatal error is a warning: mostly a broker or
-/// connection that librdkafka retries on its own. A fatal error is critical and remembered
-/// (<see cref="FatalError"/>): the client that raised it is unusable.
+/// connection that librdkafka retries on its own. A fatal error is critical and remembered: the
+/// client that raised it is unusable, so the log refuses writes until the process restarts.
 /// </summary>
 public sealed partial class KafkaClientLog(ILogger<KafkaClientLog> logger)
 {
@@ -55,6 +55,6 @@ public sealed partial class KafkaClientLog(ILogger<KafkaClientLog> logger)
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Kafka client {Client} error {Code}: {Reason}")]
     private partial void LogClientError(string client, ErrorCode code, string reason);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Critical, Message = "Kafka client {Client} fatal error {Code}: {Reason}; the client is unusable")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Critical, Message = "Kafka client {Client} fatal error {Code}: {Reason}; the log takes no writes and the node is not ready until it restarts")]
     private partial void LogFatalError(string client, ErrorCode code, string reason);
 }

@@ -12,10 +12,14 @@ namespace MessagingGateway.Transport.Kafka;
 /// The log on Kafka. Records are keyed by conversation id and placed with Kafka's murmur2
 /// partitioner, the same map as the embedded log. The producer is idempotent with acks=all and
 /// batches on its own; an append completes from the delivery reports, never from an awaited
-/// produce per message, and fails (→ 503) when the cluster cannot confirm it in time.
+/// produce per message, and fails (→ 503) when the cluster cannot confirm it in time. After a
+/// fatal error of any of its clients it refuses every append (see <see cref="Fault"/>).
 /// </summary>
-public sealed class KafkaLog : IMessageLog, IEventTopic
+public sealed class KafkaLog : IMessageLog, IEventTopic, ILogHealth
 {
+    /// <summary>The <see cref="Fault"/> after a client's fatal error.</summary>
+    public const string FatalFault = "kafka-fatal";
+
     private readonly KafkaLogOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly KafkaClientLog _clients;
@@ -51,6 +55,9 @@ public sealed class KafkaLog : IMessageLog, IEventTopic
 
     public int PartitionCount => _options.Partitions;
 
+    /// <summary><see cref="FatalFault"/> once a client reported a fatal error: a fatal producer takes no more records, and the node needs a restart.</summary>
+    public string? Fault => _clients.FatalError is null ? null : FatalFault;
+
     public async ValueTask<LogPosition> AppendAsync(LogRecord record, CancellationToken cancellationToken = default)
     {
         var positions = new LogPosition[1];
@@ -70,9 +77,9 @@ public sealed class KafkaLog : IMessageLog, IEventTopic
             return ValueTask.CompletedTask;
         }
 
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Refusal() is { } refusal)
         {
-            return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+            return ValueTask.FromException(refusal);
         }
 
         var append = new PendingAppend(records.Length, positions);
@@ -99,6 +106,11 @@ public sealed class KafkaLog : IMessageLog, IEventTopic
 
     public ValueTask PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return ValueTask.FromException(refusal);
+        }
+
         var append = new PendingAppend(1, new LogPosition[1]);
         try
         {
@@ -133,6 +145,21 @@ public sealed class KafkaLog : IMessageLog, IEventTopic
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Why no record may be produced now, if so.</summary>
+    private LogUnavailableException? Refusal()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return new LogUnavailableException("The log is shutting down.");
+        }
+
+        // librdkafka fails a fatal producer's records too, but only after the call; refusing here
+        // also covers a consumer's fatal error, which leaves this node unready.
+        return _clients.FatalError is { } fatal
+            ? new LogUnavailableException($"Kafka reported a fatal error ({fatal.Reason}); this node takes no writes until it restarts.", new KafkaException(fatal))
+            : null;
     }
 
     private static byte[] ToArray(ReadOnlyMemory<byte> memory) =>
