@@ -12,21 +12,31 @@ namespace MessagingGateway.Transport.Kafka;
 /// The log on Kafka. Records are keyed by conversation id and placed with Kafka's murmur2
 /// partitioner, the same map as the embedded log. The producer is idempotent with acks=all and
 /// batches on its own; an append completes from the delivery reports, never from an awaited
-/// produce per message, and fails (→ 503) when the cluster cannot confirm it in time.
+/// produce per message, and fails (→ 503) when the cluster cannot confirm it in time. After a
+/// fatal error of any of its clients it refuses every append (see <see cref="Fault"/>).
 /// </summary>
-public sealed partial class KafkaLog : IMessageLog, IEventTopic
+public sealed class KafkaLog : IMessageLog, IEventTopic, ILogHealth
 {
+    /// <summary>The <see cref="Fault"/> after a client's fatal error.</summary>
+    public const string FatalFault = "kafka-fatal";
+
     private readonly KafkaLogOptions _options;
     private readonly ILoggerFactory _loggers;
-    private readonly ILogger<KafkaLog> _logger;
+    private readonly KafkaClientLog _clients;
     private readonly IProducer<byte[], byte[]> _producer;
     private int _disposed;
 
     public KafkaLog(KafkaLogOptions options, ILoggerFactory loggers)
+        : this(options, loggers, new KafkaClientLog(loggers.CreateLogger<KafkaClientLog>()))
+    {
+    }
+
+    /// <summary>A log whose clients report to <paramref name="clients"/> (shared with its consumers).</summary>
+    public KafkaLog(KafkaLogOptions options, ILoggerFactory loggers, KafkaClientLog clients)
     {
         _options = options;
         _loggers = loggers;
-        _logger = loggers.CreateLogger<KafkaLog>();
+        _clients = clients;
         EnsureTopics();
         _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
@@ -38,12 +48,15 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
             Partitioner = Partitioner.Murmur2Random,
             MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
         })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
-            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
+            .SetLogHandler((_, message) => _clients.OnLog(message))
+            .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))
             .Build();
     }
 
     public int PartitionCount => _options.Partitions;
+
+    /// <summary><see cref="FatalFault"/> once a client reported a fatal error: a fatal producer takes no more records, and the node needs a restart.</summary>
+    public string? Fault => _clients.FatalError is null ? null : FatalFault;
 
     public async ValueTask<LogPosition> AppendAsync(LogRecord record, CancellationToken cancellationToken = default)
     {
@@ -64,9 +77,9 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
             return ValueTask.CompletedTask;
         }
 
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Refusal() is { } refusal)
         {
-            return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+            return ValueTask.FromException(refusal);
         }
 
         var append = new PendingAppend(records.Length, positions);
@@ -93,6 +106,11 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
 
     public ValueTask PublishAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        if (Refusal() is { } refusal)
+        {
+            return ValueTask.FromException(refusal);
+        }
+
         var append = new PendingAppend(1, new LogPosition[1]);
         try
         {
@@ -115,7 +133,7 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
     }
 
     public ILogConsumer CreateConsumer(string group, IPartitionAssignment? assignment = null) =>
-        new KafkaLogConsumer(_options, group, assignment, _loggers.CreateLogger<KafkaLogConsumer>());
+        new KafkaLogConsumer(_options, group, assignment, _clients, _loggers.CreateLogger<KafkaLogConsumer>());
 
     public ValueTask DisposeAsync()
     {
@@ -129,6 +147,21 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Why no record may be produced now, if so.</summary>
+    private LogUnavailableException? Refusal()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return new LogUnavailableException("The log is shutting down.");
+        }
+
+        // librdkafka fails a fatal producer's records too, but only after the call; refusing here
+        // also covers a consumer's fatal error, which leaves this node unready.
+        return _clients.FatalError is { } fatal
+            ? new LogUnavailableException($"Kafka reported a fatal error ({fatal.Reason}); this node takes no writes until it restarts.", new KafkaException(fatal))
+            : null;
+    }
+
     private static byte[] ToArray(ReadOnlyMemory<byte> memory) =>
         MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
@@ -140,7 +173,8 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
     private void EnsureTopics()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers, ClientId = _options.ClientId })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
+            .SetLogHandler((_, message) => _clients.OnLog(message))
+            .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))
             .Build();
         Metadata metadata;
         try
@@ -183,11 +217,6 @@ public sealed partial class KafkaLog : IMessageLog, IEventTopic
             // Another node created it first.
         }
     }
-
-    private void LogClient(string level, string message) => LogKafkaClient(level, message);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Kafka client ({Level}): {Message}")]
-    private partial void LogKafkaClient(string level, string message);
 
     /// <summary>One append: completes when every record has a delivery report.</summary>
     private sealed class PendingAppend(int count, Memory<LogPosition> positions)

@@ -14,15 +14,17 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
     private const int MaxBatch = 512;
 
     private readonly KafkaLogOptions _options;
+    private readonly KafkaClientLog _clients;
     private readonly ILogger _logger;
     private readonly IConsumer<byte[], byte[]> _consumer;
     private ConsumeResult<byte[], byte[]>? _stashed;
     private int _revocations; // rebalances that took partitions away; only touched on the consuming thread
     private int _disposed;
 
-    public KafkaLogConsumer(KafkaLogOptions options, string group, IPartitionAssignment? assignment, ILogger logger)
+    public KafkaLogConsumer(KafkaLogOptions options, string group, IPartitionAssignment? assignment, KafkaClientLog clients, ILogger logger)
     {
         _options = options;
+        _clients = clients;
         _logger = logger;
         _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
@@ -37,8 +39,8 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             SessionTimeoutMs = 10_000,
             HeartbeatIntervalMs = 1_000,
         })
-            .SetLogHandler((_, message) => LogClient(message.Level.ToString(), message.Message))
-            .SetErrorHandler((_, error) => LogClient("error", error.Reason))
+            .SetLogHandler((_, message) => _clients.OnLog(message))
+            .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))
             .SetPartitionsAssignedHandler((_, partitions) => assignment?.Assigned(Numbers(partitions)))
             .SetPartitionsRevokedHandler((_, partitions) => Revoked(assignment, partitions))
             .SetPartitionsLostHandler((_, partitions) => Revoked(assignment, partitions))
@@ -113,7 +115,7 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             }
             catch (KafkaException ex)
             {
-                LogClient("error", ex.Error.Reason);
+                _clients.OnError(_consumer.Name, ex.Error);
             }
 
             _consumer.Dispose();
@@ -186,11 +188,6 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
 
     /// <summary>Partition numbers: partition p of both topics holds the same conversations and goes to one owner.</summary>
     private static int[] Numbers(List<TopicPartition> partitions) => partitions.ConvertAll(p => p.Partition.Value).Distinct().ToArray();
-
-    private void LogClient(string level, string message) => LogKafkaClient(level, message);
-
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Kafka consumer ({Level}): {Message}")]
-    private partial void LogKafkaClient(string level, string message);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Commit of partition {Partition} at {Offset} not taken ({Reason}); those records will be replayed")]
     private partial void LogCommitFailed(int partition, long offset, string reason);

@@ -14,11 +14,11 @@ internal sealed class KafkaHarness : IAsyncDisposable
 {
     private static int _next;
 
-    private KafkaHarness(KafkaMockCluster cluster, KafkaLogOptions options, ILoggerFactory loggers)
+    private KafkaHarness(KafkaMockCluster cluster, KafkaLogOptions options, ILoggerFactory loggers, KafkaClientLog? clients)
     {
         Cluster = cluster;
         Options = options;
-        Log = new KafkaLog(options, loggers);
+        Log = clients is null ? new KafkaLog(options, loggers) : new KafkaLog(options, loggers, clients);
     }
 
     public KafkaMockCluster Cluster { get; }
@@ -29,7 +29,7 @@ internal sealed class KafkaHarness : IAsyncDisposable
 
     public int Partitions => Options.Partitions;
 
-    public static KafkaHarness Start(int brokers = 1, int partitions = 4, short replicationFactor = 1, TimeSpan? deliveryTimeout = null, ILoggerFactory? loggers = null)
+    public static KafkaHarness Start(int brokers = 1, int partitions = 4, short replicationFactor = 1, TimeSpan? deliveryTimeout = null, ILoggerFactory? loggers = null, KafkaClientLog? clients = null)
     {
         var cluster = KafkaMockCluster.Start(brokers);
         try
@@ -40,7 +40,7 @@ internal sealed class KafkaHarness : IAsyncDisposable
                 cluster.CreateTopic(topic, partitions, replicationFactor);
             }
 
-            return new KafkaHarness(cluster, options, loggers ?? NullLoggerFactory.Instance);
+            return new KafkaHarness(cluster, options, loggers ?? NullLoggerFactory.Instance, clients);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using MessagingGateway.Core.Log;
 using MessagingGateway.Dispatch;
 using MessagingGateway.Gateway.Http;
 using Microsoft.AspNetCore.Http;
@@ -7,9 +8,11 @@ namespace MessagingGateway.Gateway.Hosting;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers. <c>/health/ready</c>: the log takes appends and the
-/// dispatcher runs, so a 202 from this node means what it says.
+/// dispatcher runs, so a 202 from this node means what it says. When not ready, <c>reason</c> says
+/// why: the log's fault (e.g. <c>kafka-fatal</c>, which lasts until a restart), <c>stopping</c> or
+/// <c>dispatcher-stopped</c>.
 /// </summary>
-internal sealed class HealthApi(Dispatcher dispatcher, GatewayOptions options, IHostApplicationLifetime lifetime)
+internal sealed class HealthApi(Dispatcher dispatcher, GatewayOptions options, IHostApplicationLifetime lifetime, ILogHealth? logHealth = null)
 {
     public static async Task LiveAsync(HttpContext context)
     {
@@ -22,13 +25,20 @@ internal sealed class HealthApi(Dispatcher dispatcher, GatewayOptions options, I
 
     public async Task ReadyAsync(HttpContext context)
     {
+        var stopping = lifetime.ApplicationStopping.IsCancellationRequested;
+        var fault = logHealth?.Fault;
         var dispatching = options.Role != "gateway";
-        var ready = (!dispatching || dispatcher.IsRunning) && !lifetime.ApplicationStopping.IsCancellationRequested;
-        var writer = JsonResponse.Start(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var reason = fault ?? (stopping ? "stopping" : dispatching && !dispatcher.IsRunning ? "dispatcher-stopped" : null);
+        var writer = JsonResponse.Start(context, reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         writer.WriteStartObject();
-        writer.WriteString("status"u8, ready ? "ready"u8 : "not-ready"u8);
+        writer.WriteString("status"u8, reason is null ? "ready"u8 : "not-ready"u8);
+        if (reason is not null)
+        {
+            writer.WriteString("reason"u8, reason);
+        }
+
         writer.WriteStartObject("checks"u8);
-        writer.WriteBoolean("log"u8, !lifetime.ApplicationStopping.IsCancellationRequested);
+        writer.WriteBoolean("log"u8, !stopping && fault is null);
         writer.WriteString("role"u8, options.Role);
         writer.WriteBoolean("dispatcher"u8, dispatcher.IsRunning);
         writer.WriteBoolean("dispatchIdle"u8, dispatcher.IsIdle);

@@ -65,11 +65,14 @@ internal static class LogTransport
             });
         }
 
+        services.AddSingleton(sp => new KafkaClientLog(sp.GetRequiredService<ILogger<KafkaClientLog>>()));
         services.AddSingleton(sp => new KafkaLog(
             KafkaOptions(options, options.KafkaBootstrap ?? sp.GetRequiredService<KafkaMockCluster>().BootstrapServers),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<KafkaClientLog>()));
         services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<KafkaLog>());
         services.AddSingleton<IEventTopic>(sp => sp.GetRequiredService<KafkaLog>());
+        services.AddSingleton<ILogHealth>(sp => sp.GetRequiredService<KafkaLog>());
     }
 
     private static KafkaLogOptions KafkaOptions(GatewayOptions options, string bootstrap) => new()
