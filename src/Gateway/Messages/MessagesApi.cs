@@ -203,7 +203,11 @@ internal sealed partial class MessagesApi(
                 }
 
                 context.Response.Headers.RetryAfter = "5";
-                await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable("The message log cannot take writes right now; nothing was accepted. Retry shortly."));
+                // A claim taken over may be one whose first request answered 202 (it could not
+                // complete the record): do not tell the client nothing was accepted.
+                await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable(replayed
+                    ? "The message log cannot take writes right now. Retry shortly with the same Idempotency-Key."
+                    : "The message log cannot take writes right now; nothing was accepted. Retry shortly."));
                 return;
             }
 
