@@ -224,7 +224,7 @@ public static partial class GatewayHost
         services.AddSingleton<MessageIntake>();
         // Every store here is this process's own (RocksDB locks its folder), so a claim of another
         // incarnation was left by a process that died.
-        services.AddSingleton(sp => new IdempotencyGate(sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<TimeProvider>(), Guid.NewGuid(), storeIsExclusive: true));
+        services.AddSingleton(sp => new IdempotencyGate(sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<TimeProvider>(), Guid.NewGuid(), storeIsExclusive: true, sp.GetRequiredService<ILogger<IdempotencyGate>>()));
         services.AddSingleton<MessagesApi>();
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<HealthApi>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MessagingGateway.Core.Store;
+using Microsoft.Extensions.Logging;
 
 namespace MessagingGateway.Gateway.Messages;
 
@@ -14,7 +15,7 @@ namespace MessagingGateway.Gateway.Messages;
 /// </summary>
 /// <param name="incarnation">This process's incarnation, written into every claim.</param>
 /// <param name="storeIsExclusive">Whether no other process can use the store at the same time.</param>
-internal sealed class IdempotencyGate(IConversationStore store, TimeProvider time, Guid incarnation, bool storeIsExclusive)
+internal sealed partial class IdempotencyGate(IConversationStore store, TimeProvider time, Guid incarnation, bool storeIsExclusive, ILogger<IdempotencyGate> logger)
 {
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(30);
 
@@ -82,12 +83,20 @@ internal sealed class IdempotencyGate(IConversationStore store, TimeProvider tim
         }
     }
 
-    /// <summary>Stores the response to replay and lets waiting duplicates see it.</summary>
+    /// <summary>
+    /// Stores the response to replay and lets waiting duplicates see it. Called once the work is
+    /// done, so it never throws: if the record cannot be written the claim stays pending, and a
+    /// retry takes it over with the same ids, which replays the same response.
+    /// </summary>
     public async ValueTask CompleteAsync(IdempotencyRecord completed)
     {
         try
         {
             await store.PutIdempotencyAsync(completed, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogNotCompleted(completed.TenantId, completed.Operation, ex);
         }
         finally
         {
@@ -124,4 +133,7 @@ internal sealed class IdempotencyGate(IConversationStore store, TimeProvider tim
         _inFlight.TryRemove(new KeyValuePair<(string, string), TaskCompletionSource>(slot, mine));
         mine.TrySetResult();
     }
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Tenant {TenantId}: {Operation} succeeded but its idempotency record could not be completed; it stays pending, and a retry with the key takes it over with the same ids")]
+    private partial void LogNotCompleted(string tenantId, string operation, Exception exception);
 }

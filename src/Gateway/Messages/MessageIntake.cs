@@ -5,6 +5,7 @@ using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Core.Validation;
+using Microsoft.Extensions.Logging;
 
 namespace MessagingGateway.Gateway.Messages;
 
@@ -12,7 +13,7 @@ namespace MessagingGateway.Gateway.Messages;
 /// Turns validated sends into accepted messages: one durable log append for all of them (the
 /// acknowledgement), then the message rows so a read right after the 202 finds them.
 /// </summary>
-public sealed class MessageIntake(IMessageLog log, IConversationStore store)
+public sealed partial class MessageIntake(IMessageLog log, IConversationStore store, ILogger<MessageIntake> logger)
 {
     public static Message Create(Tenant tenant, ValidatedSend send, Guid id, DateTimeOffset acceptedAt) => new()
     {
@@ -29,11 +30,17 @@ public sealed class MessageIntake(IMessageLog log, IConversationStore store)
     };
 
     /// <summary>
-    /// Completes once every message is durable in the log. Throws <see cref="LogUnavailableException"/>
+    /// Completes once every message is durable in the log: from then on they are accepted, even if
+    /// their rows cannot be written (dispatch writes them). Throws <see cref="LogUnavailableException"/>
     /// when nothing could be appended.
     /// </summary>
     public async ValueTask AcceptAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken)
     {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
         var records = new LogRecord[messages.Count];
         var positions = new LogPosition[messages.Count];
         var buffer = new ArrayBufferWriter<byte>(512);
@@ -50,6 +57,18 @@ public sealed class MessageIntake(IMessageLog log, IConversationStore store)
         GatewayMetrics.MessagesAccepted.Add(records.Length);
 
         // Durable from here on: these writes must finish even if the client has gone away.
-        await store.PutAcceptedAsync(messages, CancellationToken.None);
+        try
+        {
+            await store.PutAcceptedAsync(messages, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Not a reason to answer an error: the messages will be delivered, and a client told
+            // otherwise would send them again. Dispatch writes the rows when it places them.
+            LogRowsNotWritten(messages[0].TenantId, messages.Count, messages[0].Id, ex);
+        }
     }
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Tenant {TenantId}: {Count} message(s) from {FirstId} are in the log but their rows could not be written; accepted anyway, dispatch writes the rows")]
+    private partial void LogRowsNotWritten(string tenantId, int count, Guid firstId, Exception exception);
 }

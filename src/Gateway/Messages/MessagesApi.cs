@@ -182,15 +182,38 @@ internal sealed partial class MessagesApi(
             messages[i] = MessageIntake.Create(tenant, sends[i], ids[i], now);
         }
 
-        var appended = false;
         try
         {
-            if (messages.Length > 0 && !(replayed && await AllStoredAsync(ids)))
+            try
             {
-                await intake.AcceptAsync(messages, CancellationToken.None);
+                if (messages.Length > 0 && !(replayed && await AllStoredAsync(ids)))
+                {
+                    await intake.AcceptAsync(messages, CancellationToken.None);
+                }
+            }
+            catch (LogUnavailableException ex)
+            {
+                LogAppendFailed(tenant.Id, ex);
+                if (claim is not null && !replayed)
+                {
+                    // Nothing of ours reached the log: the key may start afresh. A claim taken over
+                    // stays (the finally leaves it): its first owner may have appended its ids.
+                    await idempotency.AbandonAsync(claim);
+                    claim = null;
+                }
+
+                context.Response.Headers.RetryAfter = "5";
+                // A claim taken over may be one whose first request answered 202 (it could not
+                // complete the record): do not tell the client nothing was accepted.
+                await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable(replayed
+                    ? "The message log cannot take writes right now. Retry shortly with the same Idempotency-Key."
+                    : "The message log cannot take writes right now; nothing was accepted. Retry shortly."));
+                return;
             }
 
-            appended = true;
+            // The messages are in the log and will be delivered, so the answer is 202 from here on:
+            // an error would make the client send them again. The store writes after the append
+            // (the rows in the intake, the idempotency record here) log a failure, never throw it.
             var response = JsonResponse.Serialize(messages, writeResponse);
             var location = single ? "/v1/messages/" + messages[0].Id.ToString() : null;
             if (claim is not null)
@@ -211,20 +234,6 @@ internal sealed partial class MessagesApi(
             }
 
             await JsonResponse.WriteBytesAsync(context, StatusCodes.Status202Accepted, response);
-        }
-        catch (LogUnavailableException ex) when (!appended)
-        {
-            LogAppendFailed(tenant.Id, ex);
-            if (claim is not null && !replayed)
-            {
-                // Nothing of ours reached the log: the key may start afresh. A claim taken over
-                // stays (the finally leaves it): its first owner may have appended its ids.
-                await idempotency.AbandonAsync(claim);
-                claim = null;
-            }
-
-            context.Response.Headers.RetryAfter = "5";
-            await ProblemWriter.WriteAsync(context, ApiProblem.Unavailable("The message log cannot take writes right now; nothing was accepted. Retry shortly."));
         }
         finally
         {
