@@ -114,10 +114,7 @@ public sealed partial class Dispatcher(
                     continue; // no longer ours: its next owner reads it from the committed position
                 }
 
-                while (lanes.InFlight >= limit)
-                {
-                    await Task.Delay(5, stoppingToken); // backpressure: let the lanes catch up
-                }
+                await lanes.WaitForRoomAsync(limit, stoppingToken); // back-pressure: the lanes catch up first
 
                 foreach (var entry in batch.Entries)
                 {

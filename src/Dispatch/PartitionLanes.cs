@@ -20,11 +20,21 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
     private readonly long[] _committed = [-1, -1];
     private int _runningLanes;
     private TaskCompletionSource? _drained;
+    private TaskCompletionSource? _room;
+    private int _roomBelow;
 
     public int Partition => partition;
 
     /// <summary>Stops the lanes at the next record; unfinished records stay uncommitted for the next owner.</summary>
-    public void Abandon() => _abandon.Cancel();
+    public void Abandon()
+    {
+        _abandon.Cancel();
+        lock (_lock)
+        {
+            _room?.TrySetResult(); // nobody waits for records that will not finish here
+            _room = null;
+        }
+    }
 
     public void Dispose() => _abandon.Dispose();
 
@@ -36,6 +46,22 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
             {
                 return _slots[0].Count + _slots[1].Count;
             }
+        }
+    }
+
+    /// <summary>Completes once fewer than <paramref name="limit"/> records are in flight: the reader's back-pressure, without polling.</summary>
+    public Task WaitForRoomAsync(int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_slots[0].Count + _slots[1].Count < limit)
+            {
+                return Task.CompletedTask;
+            }
+
+            _roomBelow = limit;
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _room.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -141,6 +167,12 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
                 while (_slots[stream].TryPeek(out var head) && head.Done)
                 {
                     _committable[stream] = _slots[stream].Dequeue().Offset + 1;
+                }
+
+                if (_room is not null && _slots[0].Count + _slots[1].Count < _roomBelow)
+                {
+                    _room.TrySetResult();
+                    _room = null;
                 }
             }
         }

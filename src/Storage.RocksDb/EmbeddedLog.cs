@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using MessagingGateway.Core.Log;
 using RocksDbSharp;
 
@@ -16,7 +16,16 @@ public sealed class EmbeddedLog : IMessageLog
     private readonly EmbeddedLogOptions _options;
     private readonly ColumnFamilyHandle _records;
     private readonly ColumnFamilyHandle _meta;
-    private readonly Channel<PendingAppend> _pending;
+    // Fair group commit: appends of a few records (single sends, receipts) go into the next group
+    // ahead of large batches, so a single send rides the next fsync instead of queueing behind them.
+    private const int FewRecords = 8;
+
+    private readonly ConcurrentQueue<PendingAppend> _few = new();
+    private readonly ConcurrentQueue<PendingAppend> _many = new();
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly Lock _closeLock = new();
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closed;
     private readonly long[] _nextOffset;     // writer-owned
     private readonly long[] _published;      // durable high watermarks, read by consumers
     private readonly Task _writer;
@@ -43,8 +52,9 @@ public sealed class EmbeddedLog : IMessageLog
             _published[p] = _nextOffset[p];
         }
 
-        _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-        _writer = Task.Run(WriteLoopAsync);
+        // Its own thread: the fsync blocks it, and must not block a thread that serves requests.
+        _writer = _writerDone.Task;
+        new Thread(WriteLoop) { IsBackground = true, Name = "embedded-log-writer" }.Start();
         _retention = new Timer(_ => Trim(), null, options.RetentionInterval, options.RetentionInterval);
     }
 
@@ -70,10 +80,17 @@ public sealed class EmbeddedLog : IMessageLog
         }
 
         var append = new PendingAppend(records, positions);
-        if (Volatile.Read(ref _disposed) != 0 || !_pending.Writer.TryWrite(append))
+        lock (_closeLock)
         {
-            return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+            if (_closed)
+            {
+                return ValueTask.FromException(new LogUnavailableException("The log is shutting down."));
+            }
+
+            (records.Length <= FewRecords ? _few : _many).Enqueue(append);
         }
+
+        _work.Release();
 
         // Cancellation stops the wait, not the write: once queued a record is appended.
         return new ValueTask(append.Completion.Task.WaitAsync(cancellationToken));
@@ -195,7 +212,12 @@ public sealed class EmbeddedLog : IMessageLog
         }
 
         await _retention.DisposeAsync();
-        _pending.Writer.TryComplete();
+        lock (_closeLock)
+        {
+            _closed = true;
+        }
+
+        _work.Release();
         await _writer; // flushes everything already queued
         lock (_retentionLock)
         {
@@ -220,76 +242,105 @@ public sealed class EmbeddedLog : IMessageLog
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
-        var reader = _pending.Reader;
-        var group = new List<PendingAppend>();
-        var touched = new bool[PartitionCount];
-        while (await reader.WaitToReadAsync())
+        try
         {
-            group.Clear();
-            Array.Clear(touched);
-            var recordCount = 0;
-            var appendedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            using var batch = new WriteBatch();
-            while (recordCount < _options.MaxGroupCommitRecords && reader.TryRead(out var append))
+            var group = new List<PendingAppend>();
+            var touched = new bool[PartitionCount];
+            while (true)
             {
-                group.Add(append);
-                var records = append.Records.Span;
-                var positions = append.Positions.Span;
-                for (var i = 0; i < records.Length; i++)
+                _work.Wait();
+                if (_few.IsEmpty && _many.IsEmpty)
                 {
-                    var partition = KafkaPartitioner.PartitionFor(records[i].Key.Span, PartitionCount);
-                    var offset = _nextOffset[partition]++;
-                    touched[partition] = true;
-                    positions[i] = new LogPosition(partition, offset);
-                    batch.Put(LogKeys.Record(partition, offset), LogRecordCodec.Encode(records[i], appendedAtMs), _records);
-                }
-
-                recordCount += records.Length;
-            }
-
-            for (var p = 0; p < touched.Length; p++)
-            {
-                if (touched[p])
-                {
-                    batch.Put(LogKeys.HighWatermark(p), LogKeys.Long(_nextOffset[p]), _meta);
-                }
-            }
-
-            try
-            {
-                _database.Db.Write(batch, _database.SyncedWrite);
-            }
-            catch (RocksDbException ex)
-            {
-                // Nothing of this group is durable: roll the offsets back and fail every caller.
-                foreach (var append in group)
-                {
-                    foreach (var position in append.Positions.Span[..append.Records.Length])
+                    if (Volatile.Read(ref _closed))
                     {
-                        _nextOffset[position.Partition] = Math.Min(_nextOffset[position.Partition], position.Offset);
+                        break;
                     }
 
-                    append.Completion.TrySetException(new LogUnavailableException("The log could not write to disk.", ex));
+                    continue; // a wake for appends an earlier group already took
                 }
 
-                continue;
+                WriteGroup(group, touched);
             }
 
-            for (var p = 0; p < touched.Length; p++)
+            _writerDone.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _writerDone.TrySetException(ex);
+        }
+    }
+
+    private void WriteGroup(List<PendingAppend> group, bool[] touched)
+    {
+        group.Clear();
+        Array.Clear(touched);
+        var recordCount = 0;
+        var appendedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var batch = new WriteBatch();
+        while (recordCount < _options.MaxGroupCommitRecords && (_few.TryDequeue(out var append) || _many.TryDequeue(out append)))
+        {
+            group.Add(append);
+            var records = append.Records.Span;
+            var positions = append.Positions.Span;
+            for (var i = 0; i < records.Length; i++)
             {
-                if (touched[p])
-                {
-                    Volatile.Write(ref _published[p], _nextOffset[p]);
-                }
+                var partition = KafkaPartitioner.PartitionFor(records[i].Key.Span, PartitionCount);
+                var offset = _nextOffset[partition]++;
+                touched[partition] = true;
+                positions[i] = new LogPosition(partition, offset);
+                batch.Put(LogKeys.Record(partition, offset), LogRecordCodec.Encode(records[i], appendedAtMs), _records);
             }
 
-            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+            recordCount += records.Length;
+        }
+
+        if (recordCount == 0 && group.Count == 0)
+        {
+            return;
+        }
+
+        for (var p = 0; p < touched.Length; p++)
+        {
+            if (touched[p])
+            {
+                batch.Put(LogKeys.HighWatermark(p), LogKeys.Long(_nextOffset[p]), _meta);
+            }
+        }
+
+        try
+        {
+            _database.Db.Write(batch, _database.SyncedWrite);
+        }
+        catch (RocksDbException ex)
+        {
+            // Nothing of this group is durable: roll the offsets back and fail every caller.
             foreach (var append in group)
             {
-                append.Completion.TrySetResult();
+                foreach (var position in append.Positions.Span[..append.Records.Length])
+                {
+                    _nextOffset[position.Partition] = Math.Min(_nextOffset[position.Partition], position.Offset);
+                }
+
+                append.Completion.TrySetException(new LogUnavailableException("The log could not write to disk.", ex));
             }
+
+            return;
+        }
+
+        for (var p = 0; p < touched.Length; p++)
+        {
+            if (touched[p])
+            {
+                Volatile.Write(ref _published[p], _nextOffset[p]);
+            }
+        }
+
+        Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+        foreach (var append in group)
+        {
+            append.Completion.TrySetResult();
         }
     }
 
