@@ -77,12 +77,9 @@ public sealed partial class PaymentSync(IPaymentStore payments, PaymentAccounts 
     public async ValueTask AppendAsync(IReadOnlyList<PaymentUpdate> updates, CancellationToken cancellationToken)
     {
         var records = new LogRecord[updates.Count];
-        var buffer = new ArrayBufferWriter<byte>(256);
         for (var i = 0; i < records.Length; i++)
         {
-            buffer.ResetWrittenCount();
-            LogEnvelopeCodec.EncodeValue(LogEnvelope.ForPayment(updates[i]), buffer);
-            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(updates[i].ConversationId), buffer.WrittenSpan.ToArray(), LogStream.Inbound);
+            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(updates[i].ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForPayment(updates[i])), LogStream.Inbound);
         }
 
         await log.AppendManyAsync(records, new LogPosition[records.Length], cancellationToken);

@@ -26,6 +26,7 @@ public sealed class EmbeddedLog : IMessageLog
     private readonly Lock _closeLock = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _closed;
+    private byte[] _scratch = new byte[4096]; // the writer thread's: each record is copied through it into the batch
     private readonly long[] _nextOffset;     // writer-owned
     private readonly long[] _published;      // durable high watermarks, read by consumers
     private readonly Task _writer;
@@ -279,6 +280,7 @@ public sealed class EmbeddedLog : IMessageLog
         var recordCount = 0;
         var appendedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         using var batch = new WriteBatch();
+        Span<byte> key = stackalloc byte[LogKeys.RecordKeyLength];
         while (recordCount < _options.MaxGroupCommitRecords && (_few.TryDequeue(out var append) || _many.TryDequeue(out append)))
         {
             group.Add(append);
@@ -290,7 +292,8 @@ public sealed class EmbeddedLog : IMessageLog
                 var offset = _nextOffset[partition]++;
                 touched[partition] = true;
                 positions[i] = new LogPosition(partition, offset);
-                batch.Put(LogKeys.Record(partition, offset), LogRecordCodec.Encode(records[i], appendedAtMs), _records);
+                LogKeys.WriteRecord(key, partition, offset);
+                LogRecordCodec.Put(batch, key, records[i], appendedAtMs, ref _scratch, _records);
             }
 
             recordCount += records.Length;

@@ -11,9 +11,14 @@ internal static class LogKeys
     public static byte[] Record(int partition, long offset)
     {
         var key = new byte[RecordKeyLength];
-        BinaryPrimitives.WriteUInt16BigEndian(key, (ushort)partition);
-        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(2), offset);
+        WriteRecord(key, partition, offset);
         return key;
+    }
+
+    public static void WriteRecord(Span<byte> key, int partition, long offset)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(key, (ushort)partition);
+        BinaryPrimitives.WriteInt64BigEndian(key[2..], offset);
     }
 
     public static (int Partition, long Offset) ParseRecord(ReadOnlySpan<byte> key) =>

@@ -8,14 +8,24 @@ internal static class LogRecordCodec
 {
     private const int HeaderLength = 8 + 4;
 
-    public static byte[] Encode(LogRecord record, long appendedAtMs)
+    /// <summary>
+    /// Puts the record into <paramref name="batch"/> through <paramref name="scratch"/> (the writer's
+    /// own buffer, grown as needed): RocksDB copies the bytes, so no array per record.
+    /// </summary>
+    public static void Put(RocksDbSharp.WriteBatch batch, ReadOnlySpan<byte> key, LogRecord record, long appendedAtMs, ref byte[] scratch, RocksDbSharp.ColumnFamilyHandle family)
     {
-        var bytes = new byte[HeaderLength + record.Key.Length + record.Value.Length];
+        var length = HeaderLength + record.Key.Length + record.Value.Length;
+        if (scratch.Length < length)
+        {
+            scratch = new byte[Math.Max(length, scratch.Length * 2)];
+        }
+
+        var bytes = scratch.AsSpan(0, length);
         BinaryPrimitives.WriteInt64BigEndian(bytes, appendedAtMs);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), record.Key.Length);
-        record.Key.Span.CopyTo(bytes.AsSpan(HeaderLength));
-        record.Value.Span.CopyTo(bytes.AsSpan(HeaderLength + record.Key.Length));
-        return bytes;
+        BinaryPrimitives.WriteInt32BigEndian(bytes[8..], record.Key.Length);
+        record.Key.Span.CopyTo(bytes[HeaderLength..]);
+        record.Value.Span.CopyTo(bytes[(HeaderLength + record.Key.Length)..]);
+        batch.Put(key, bytes, family);
     }
 
     public static LogEntry Decode(LogPosition position, byte[] stored)

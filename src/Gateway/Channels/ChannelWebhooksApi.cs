@@ -87,7 +87,6 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         var records = new List<LogRecord>();
-        var buffer = new ArrayBufferWriter<byte>(512);
         ProviderWebhookAnswer? answer = null;
         foreach (var providerEvent in webhook.Parse(account, raw))
         {
@@ -108,9 +107,7 @@ internal sealed partial class ChannelWebhooksApi(
                 continue;
             }
 
-            buffer.ResetWrittenCount();
-            LogEnvelopeCodec.EncodeValue(envelope, buffer);
-            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), buffer.WrittenSpan.ToArray(), LogStream.Inbound));
+            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), LogEnvelopeCodec.EncodeValue(envelope), LogStream.Inbound));
         }
 
         if (records.Count > 0)

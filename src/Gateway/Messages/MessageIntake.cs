@@ -43,14 +43,12 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
 
         var records = new LogRecord[messages.Count];
         var positions = new LogPosition[messages.Count];
-        var buffer = new ArrayBufferWriter<byte>(512);
         for (var i = 0; i < records.Length; i++)
         {
+            // Straight to an array of the record's size: JSON's own pooled buffer, no growing writer per request.
             var message = messages[i];
-            buffer.ResetWrittenCount();
-            LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message), buffer);
             var stream = message.Direction == MessageDirection.Outbound ? LogStream.Outbound : LogStream.Inbound;
-            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), buffer.WrittenSpan.ToArray(), stream);
+            records[i] = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)), stream);
         }
 
         await log.AppendManyAsync(records, positions, cancellationToken);
