@@ -57,6 +57,9 @@ internal sealed class TgResponseParameters
 internal sealed class TgSentMessage
 {
     public long MessageId { get; set; }
+
+    /// <summary>When Telegram sent it, Unix seconds.</summary>
+    public long Date { get; set; }
     public TgChat? Chat { get; set; }
 }
 

@@ -108,8 +108,9 @@ public sealed partial class ConversationProcessor(
         if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
         {
             await PublishAsync(WebhookEvents.Status(message, queued), cancellationToken);
-            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is not null)
+            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is { } handedOver)
             {
+                await RecordSentAsync(stored, history, handedOver, cancellationToken);
                 return; // handed over before a restart: never send twice
             }
         }
@@ -137,7 +138,10 @@ public sealed partial class ConversationProcessor(
             {
                 case SendOutcome.Accepted:
                     GatewayMetrics.MessagesHandedOver.Add(1);
-                    await ledger.PutHandoffAsync(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId), cancellationToken);
+                    var now = time.GetUtcNow();
+                    var handoff = new ChannelHandoff(message.Id, now, result.ProviderMessageId, result.ConfirmsSent ? result.SentAt ?? now : null);
+                    await ledger.PutHandoffAsync(handoff, cancellationToken);
+                    await RecordSentAsync(stored, history, handoff, cancellationToken);
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
                     if (result.ProviderMessageId is { } providerId)
                     {
@@ -167,6 +171,30 @@ public sealed partial class ConversationProcessor(
             LogSendRetry(message.Id, attempt, result.Code, delay.TotalMilliseconds);
             await Task.Delay(delay, time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// <c>sent</c> from the provider's own answer (Telegram, Messenger, Instagram: no receipt says
+    /// it), once; on a replay only its event is made sure of.
+    /// </summary>
+    private async ValueTask RecordSentAsync(StoredMessage stored, List<StatusChange> history, ChannelHandoff handoff, CancellationToken cancellationToken)
+    {
+        if (handoff.SentAt is not { } at)
+        {
+            return;
+        }
+
+        if (history.Find(change => change.Status == MessageStatus.Sent && change.At == at && change.Code is null) is { } seen)
+        {
+            if (StatusProgress.Current(history, seen.Seq) == seen)
+            {
+                await PublishAsync(WebhookEvents.Status(stored.Message, seen), cancellationToken);
+            }
+
+            return;
+        }
+
+        await RecordAsync(stored, history, MessageStatus.Sent, at, null, cancellationToken);
     }
 
     private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, CancellationToken cancellationToken)

@@ -92,7 +92,7 @@ public sealed class TelegramWebhookTests
     [Fact]
     public void A_button_press_is_text_with_the_buttons_title_and_its_data_as_parameter()
     {
-        var time = new FixedTime(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var time = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var json = FakeTelegram.CallbackPayload(10000003, "4382000000000001", 123456789, 77, "yes", "Yes please", DateTimeOffset.FromUnixTimeSeconds(1700000000));
 
         var inbound = Assert.IsType<ProviderInboundMessage>(Assert.Single(Parse(json, new TelegramWebhook(time))));
@@ -135,10 +135,5 @@ public sealed class TelegramWebhookTests
 
         Assert.DoesNotContain(events, e => e is ProviderStatus);
         Assert.Equal("5:9", Assert.IsType<ProviderInboundMessage>(Assert.Single(events)).ProviderMessageId);
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
