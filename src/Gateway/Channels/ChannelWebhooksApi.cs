@@ -15,8 +15,8 @@ namespace MessagingGateway.Gateway.Channels;
 
 /// <summary>
 /// <c>/webhooks/{channel}/{accountId}</c>: what providers post. The signature is checked on the
-/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses go
-/// to the log keyed by the conversation, and the answer is 200 only once that append is durable,
+/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses
+/// (a read watermark as a read receipt for each message it covers) go to the log keyed by the conversation, and the answer is 200 only once that append is durable,
 /// so a provider's retry after our crash is stored once (ids derived from the provider's ids).
 /// </summary>
 internal sealed partial class ChannelWebhooksApi(
@@ -29,6 +29,9 @@ internal sealed partial class ChannelWebhooksApi(
 {
     /// <summary>Meta batches up to 3 MB in one post.</summary>
     private const long MaxBodyBytes = 3 * 1024 * 1024;
+
+    /// <summary>How many of a conversation's latest messages a read watermark is applied to.</summary>
+    private const int ReadWatermarkWindow = 100;
 
     private readonly Dictionary<Channel, IProviderWebhook> _webhooks = providers.ToDictionary(p => p.Channel, p => p.Webhook);
 
@@ -90,20 +93,26 @@ internal sealed partial class ChannelWebhooksApi(
         var buffer = new ArrayBufferWriter<byte>(512);
         foreach (var providerEvent in webhook.Parse(account, raw))
         {
-            LogEnvelope? envelope = providerEvent switch
+            switch (providerEvent)
             {
-                ProviderInboundMessage inbound => LogEnvelope.ForMessage(Inbound(account, inbound)),
-                ProviderStatus status => await ReceiptAsync(account, status, context.RequestAborted),
-                _ => null,
-            };
-            if (envelope is null)
-            {
-                continue;
-            }
+                case ProviderInboundMessage inbound:
+                    Add(LogEnvelope.ForMessage(Inbound(account, inbound)));
+                    break;
+                case ProviderStatus status:
+                    if (await ReceiptAsync(account, status, context.RequestAborted) is { } receipt)
+                    {
+                        Add(receipt);
+                    }
 
-            buffer.ResetWrittenCount();
-            LogEnvelopeCodec.EncodeValue(envelope, buffer);
-            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), buffer.WrittenSpan.ToArray(), LogStream.Inbound));
+                    break;
+                case ProviderReadWatermark read:
+                    foreach (var covered in await ReadUpToAsync(account, read, context.RequestAborted))
+                    {
+                        Add(covered);
+                    }
+
+                    break;
+            }
         }
 
         if (records.Count > 0)
@@ -122,6 +131,13 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
+
+        void Add(LogEnvelope envelope)
+        {
+            buffer.ResetWrittenCount();
+            LogEnvelopeCodec.EncodeValue(envelope, buffer);
+            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), buffer.WrittenSpan.ToArray(), LogStream.Inbound));
+        }
     }
 
     /// <summary>The customer's message, with an id derived from the provider's so a repeated post is the same message.</summary>
@@ -167,6 +183,48 @@ internal sealed partial class ChannelWebhooksApi(
         return null;
     }
 
+    /// <summary>
+    /// A read that names no message, only a watermark (Messenger): a read receipt for each of our
+    /// messages in the customer's conversation that was handed over at or before the watermark
+    /// (millisecond precision, as Meta writes it) and is not read (or failed) yet. Bounded: only
+    /// the conversation's latest <see cref="ReadWatermarkWindow"/> messages are looked at. A message
+    /// whose hand-over is not on record yet is left to its own receipts.
+    /// </summary>
+    private async ValueTask<List<LogEnvelope>> ReadUpToAsync(ChannelAccount account, ProviderReadWatermark read, CancellationToken cancellationToken)
+    {
+        var receipts = new List<LogEnvelope>();
+        var conversationId = ConversationKey.Derive(account.TenantId, account.Channel, account.Sender, read.CustomerAddress);
+        var stats = await store.GetConversationStatsAsync(conversationId, cancellationToken);
+        if (stats.Outbound == 0)
+        {
+            return receipts;
+        }
+
+        var upTo = read.Watermark.ToUnixTimeMilliseconds();
+        var rows = await store.ReadTimelineAsync(conversationId, Math.Max(0, stats.LastSeq - ReadWatermarkWindow), ReadWatermarkWindow, cancellationToken);
+        foreach (var row in rows)
+        {
+            if (await store.GetMessageAsync(row.MessageId, cancellationToken) is not { } stored
+                || stored.Message.Direction != MessageDirection.Outbound
+                || stored.Message.TenantId != account.TenantId
+                || StatusProgress.IsFinal(stored.CurrentStatus.Status)
+                || await ledger.GetHandoffAsync(row.MessageId, cancellationToken) is not { } handoff
+                || handoff.At.ToUnixTimeMilliseconds() > upTo)
+            {
+                continue;
+            }
+
+            receipts.Add(LogEnvelope.ForReceipt(new StatusReceipt(row.MessageId, account.TenantId, stored.Message.ConversationId, MessageStatus.Read, read.At)));
+        }
+
+        if (receipts.Count == 0)
+        {
+            LogWatermarkMatchedNothing(account.Channel, account.AccountId, read.Watermark);
+        }
+
+        return receipts;
+    }
+
     private async ValueTask<(ChannelAccount? Account, IProviderWebhook? Webhook)> FindAsync(string channelName, string accountId, CancellationToken cancellationToken)
     {
         if (!ChannelNames.TryParse(channelName, out var channel) || !_webhooks.TryGetValue(channel, out var webhook) || accountId.Length > 64)
@@ -186,6 +244,9 @@ internal sealed partial class ChannelWebhooksApi(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook for {Channel} account {AccountId} refused: the signature does not match")]
     private partial void LogRejected(string channel, string accountId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "{Channel} account {AccountId}: a read up to {Watermark} found no unread message handed over by then")]
+    private partial void LogWatermarkMatchedNothing(Channel channel, string accountId, DateTimeOffset watermark);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "{Channel} status {Status} for unknown provider message {ProviderMessageId} kept as an orphan")]
     private partial void LogOrphan(string channel, string providerMessageId, MessageStatus status);
