@@ -181,6 +181,37 @@ public sealed class MessengerChannelTests
     }
 
     [Fact]
+    public async Task The_same_post_arriving_several_times_at_once_is_stored_once()
+    {
+        await using var messenger = await FakeMessenger.StartAsync();
+        messenger.AddPage(PageId, PageToken);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var gateway = await StartAsync(messenger);
+        using var client = gateway.Client(TestTenants.InitechKey);
+        await client.ConfigureWebhookAsync(receiver.Url, BusinessSecret);
+        var webhook = await ConnectAsync(client);
+        var sent = await client.SendAsync(Text("messenger", PageId, Psid, "Hoe was je bestelling?"));
+        var id = sent["id"]!.GetValue<string>();
+        await client.WaitForStatusAsync(id, "sent");
+        var mid = messenger.Sends[0].MessageId!;
+
+        // Meta's duplicates can come close together (channels.md section 6, item 1): five of each at the same moment.
+        var delivered = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var reply = messenger.Envelope(PageId, FakeMessenger.TextEvent(PageId, Psid, "Prima!", "m_in_burst", delivered)).ToJsonString();
+        var delivery = messenger.Envelope(PageId, FakeMessenger.DeliveryEvent(PageId, Psid, [mid], delivered)).ToJsonString();
+        var posts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => messenger.PostRawAsync(webhook, AppSecret, i % 2 == 0 ? reply : delivery)));
+        Assert.All(posts, status => Assert.Equal(HttpStatusCode.OK, status));
+
+        var conversation = sent["conversationId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, await messenger.PostTextAsync(webhook, AppSecret, PageId, Psid, "Dank je", "m_in_after")); // after all of them
+        await client.WaitForTimelineAsync(conversation, 3);
+        await Eventually.HoldsAsync(() => Events(receiver, "message.inbound").Count == 2, Patience, "two message.inbound events");
+        Assert.Equal(["Hoe was je bestelling?", "Prima!", "Dank je"], (await client.ReadTimelineAsync(conversation)).Select(m => m["content"]!["text"]!.GetValue<string>()));
+        Assert.Single(Entries(await GetMessageAsync(client, id), "delivered"));
+        Assert.Equal(["queued", "sent", "delivered"], StatusEvents(receiver, id));
+    }
+
+    [Fact]
     public async Task Unsigned_forged_or_altered_posts_are_401_and_store_nothing_and_the_handshake_needs_the_verify_token()
     {
         await using var messenger = await FakeMessenger.StartAsync();
