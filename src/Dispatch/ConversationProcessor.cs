@@ -124,6 +124,7 @@ public sealed partial class ConversationProcessor(
         for (var attempt = 1; ; attempt++)
         {
             ChannelSendResult result;
+            var started = time.GetUtcNow();
             try
             {
                 result = await connector.SendAsync(message, cancellationToken);
@@ -139,7 +140,7 @@ public sealed partial class ConversationProcessor(
                 case SendOutcome.Accepted:
                     GatewayMetrics.MessagesHandedOver.Add(1);
                     var now = time.GetUtcNow();
-                    var handoff = new ChannelHandoff(message.Id, now, result.ProviderMessageId, result.ConfirmsSent ? result.SentAt ?? now : null);
+                    var handoff = new ChannelHandoff(message.Id, now, result.ProviderMessageId, result.ConfirmsSent ? result.SentAt ?? now : null, started);
                     await ledger.PutHandoffAsync(handoff, cancellationToken);
                     await RecordSentAsync(stored, history, handoff, cancellationToken);
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next

@@ -64,7 +64,7 @@ public sealed class MessengerChannelTests
     }
 
     [Fact]
-    public async Task A_read_watermark_reads_what_was_handed_over_by_then_and_not_what_came_after()
+    public async Task A_read_watermark_at_metas_stamp_of_the_last_message_read_reads_it_and_the_earlier_ones_and_not_what_came_after()
     {
         await using var messenger = await FakeMessenger.StartAsync();
         messenger.AddPage(PageId, PageToken);
@@ -82,7 +82,8 @@ public sealed class MessengerChannelTests
             await client.WaitForStatusAsync(id, "sent");
         }
 
-        var watermark = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        // Meta's watermark is its own stamp of the last message read: here, when the fake took the second.
+        var watermark = DateTimeOffset.FromUnixTimeMilliseconds(messenger.Sends.Single(s => s.Json!["message"]!["text"]!.GetValue<string>() == "twee").ReceivedAt.ToUnixTimeMilliseconds());
         await Eventually.HoldsAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > watermark.ToUnixTimeMilliseconds(), Patience, "the clock passed the watermark");
         var third = (await client.SendAsync(Text("messenger", PageId, Psid, "drie")))["id"]!.GetValue<string>();
         await client.WaitForStatusAsync(third, "sent");

@@ -185,9 +185,12 @@ internal sealed partial class ChannelWebhooksApi(
 
     /// <summary>
     /// A read that names no message, only a watermark (Messenger): a read receipt for each of our
-    /// messages in the customer's conversation that was handed over at or before the watermark
-    /// (millisecond precision, as Meta writes it) and is not read (or failed) yet. Bounded: only
-    /// the conversation's latest <see cref="ReadWatermarkWindow"/> messages are looked at. A message
+    /// messages in the customer's conversation that went out by the watermark and is not read (or
+    /// failed) yet. Meta's watermark is its own stamp of the last message read, which falls between
+    /// the start of our send and its answer; a conversation's sends go one after the other, so
+    /// comparing the start of the accepted attempt (millisecond precision, as Meta writes it) takes
+    /// that message and none sent after it (clocks assumed in step). Bounded: only the
+    /// conversation's latest <see cref="ReadWatermarkWindow"/> messages are looked at. A message
     /// whose hand-over is not on record yet is left to its own receipts.
     /// </summary>
     private async ValueTask<List<LogEnvelope>> ReadUpToAsync(ChannelAccount account, ProviderReadWatermark read, CancellationToken cancellationToken)
@@ -209,7 +212,7 @@ internal sealed partial class ChannelWebhooksApi(
                 || stored.Message.TenantId != account.TenantId
                 || StatusProgress.IsFinal(stored.CurrentStatus.Status)
                 || await ledger.GetHandoffAsync(row.MessageId, cancellationToken) is not { } handoff
-                || handoff.At.ToUnixTimeMilliseconds() > upTo)
+                || (handoff.StartedAt ?? handoff.At).ToUnixTimeMilliseconds() > upTo)
             {
                 continue;
             }
