@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static MessagingGateway.Gateway.Tests.ProviderChannelKit;
 
 namespace MessagingGateway.Gateway.Tests;
@@ -166,6 +168,31 @@ public sealed class TelegramChannelTests
         await Eventually.HoldsAsync(async () => (await client.ReadEventsAsync()).Count == 1, Patience, "the real update's event");
         var only = Assert.Single(await client.ReadEventsAsync());
         Assert.Equal("echt", Assert.Single(await client.ReadTimelineAsync(only["conversationId"]!.GetValue<string>()))["content"]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_bot_token_in_every_bot_api_url_never_reaches_the_logs()
+    {
+        await using var telegram = await FakeTelegram.StartAsync();
+        telegram.AddBot(BotToken);
+        var log = new CapturedLog();
+        var port = GatewayProcess.FreePort();
+        await using (var gateway = await InProcessGateway.StartAsync(null, services => services.AddSingleton<ILoggerProvider>(log),
+            "--urls", $"http://127.0.0.1:{port}", $"--Payments:PublicBaseUrl=http://127.0.0.1:{port}/", $"--Channels:Telegram:ApiBaseUrl={telegram.BaseAddress}",
+            "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.AspNetCore=Warning")) // as appsettings.json ships
+        {
+            using var client = gateway.Client(TestTenants.InitechKey);
+            await PutAccountAsync(client, "telegram", "shop-bot", Account(SecretToken)); // setWebhook
+            var sent = (await client.SendAsync(Text("telegram", "shop_bot", ChatId.ToString(System.Globalization.CultureInfo.InvariantCulture), "hoi")))["id"]!.GetValue<string>();
+            await client.WaitForStatusAsync(sent, "sent");
+            telegram.FailNext(1, 400, "Bad Request: chat not found");
+            var refused = (await client.SendAsync(Text("telegram", "shop_bot", "222222222", "hoi")))["id"]!.GetValue<string>();
+            await client.WaitForStatusAsync(refused, "failed");
+        }
+
+        Assert.Contains(log.Lines, line => line.Contains("shop-bot: webhook set", StringComparison.Ordinal)); // the log was on
+        var secret = BotToken[(BotToken.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        Assert.DoesNotContain(log.Lines, line => line.Contains(secret, StringComparison.Ordinal));
     }
 
     private static string Account(string secretToken) =>
