@@ -14,8 +14,9 @@ namespace MessagingGateway.Channels.Telegram;
 /// media, a location as text) or a <c>callback_query</c> (an inline button press: the button's
 /// text, its <c>data</c> in <see cref="MessageContent.Parameters"/>). The customer address is the
 /// <c>chat.id</c>; the provider id is <c>{chat_id}:{message_id}</c> (message ids are per chat) or
-/// the callback query's id. Bots get no delivery receipts: there are never statuses. Parsing never
-/// throws: junk and other update kinds are skipped.
+/// the callback query's id; a button press also yields the answer to the post, a
+/// <see cref="ProviderWebhookReply"/> with <c>answerCallbackQuery</c>. Bots get no delivery
+/// receipts: there are never statuses. Parsing never throws: junk and other update kinds are skipped.
 /// </summary>
 /// <param name="time">The clock for button presses, which carry no date of their own (default: the system's).</param>
 public sealed class TelegramWebhook(TimeProvider? time = null) : IProviderWebhook
@@ -72,6 +73,11 @@ public sealed class TelegramWebhook(TimeProvider? time = null) : IProviderWebhoo
             else if (Object(update, "callback_query") is { } callback && ToButtonPress(callback) is { } press)
             {
                 events.Add(press);
+
+                // Until the query is answered the customer's client shows the button as busy: the
+                // answer to this post carries answerCallbackQuery, which Telegram runs.
+                var answer = new TgWebhookAnswer { Method = "answerCallbackQuery", CallbackQueryId = press.ProviderMessageId };
+                events.Add(new ProviderWebhookReply("application/json", JsonSerializer.Serialize(answer, TelegramJsonContext.Default.TgWebhookAnswer)));
             }
         }
 

@@ -38,6 +38,13 @@ internal sealed class TgSetWebhookRequest
     public required List<string> AllowedUpdates { get; set; }
 }
 
+/// <summary>A Bot API call made in the answer to Telegram's webhook post ("making requests when getting updates").</summary>
+internal sealed class TgWebhookAnswer
+{
+    public required string Method { get; set; }
+    public string? CallbackQueryId { get; set; }
+}
+
 /// <summary>Every Bot API answer: <c>{"ok":true,"result":…}</c> or <c>{"ok":false,"error_code":…,"description":…,"parameters":…}</c>.</summary>
 internal sealed class TgResponse
 {

@@ -95,20 +95,27 @@ public sealed class TelegramWebhookTests
         var time = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var json = FakeTelegram.CallbackPayload(10000003, "4382000000000001", 123456789, 77, "yes", "Yes please", DateTimeOffset.FromUnixTimeSeconds(1700000000));
 
-        var inbound = Assert.IsType<ProviderInboundMessage>(Assert.Single(Parse(json, new TelegramWebhook(time))));
+        var events = Parse(json, new TelegramWebhook(time));
 
+        Assert.Equal(2, events.Count);
+        var inbound = Assert.IsType<ProviderInboundMessage>(events[0]);
         Assert.Equal("4382000000000001", inbound.ProviderMessageId);
         Assert.Equal("123456789", inbound.CustomerAddress);
         Assert.Equal("Yes please", inbound.Content.Text);
         Assert.Equal(["yes"], inbound.Content.Parameters!);
         Assert.Equal(time.GetUtcNow(), inbound.At);
+
+        // channels.md section 3: answered with answerCallbackQuery, or the client keeps spinning.
+        Assert.Equal(new ProviderWebhookReply("application/json", """{"method":"answerCallbackQuery","callback_query_id":"4382000000000001"}"""), events[1]);
     }
 
     [Fact]
     public void A_button_press_without_its_message_uses_the_user_and_the_data()
     {
-        var inbound = Assert.IsType<ProviderInboundMessage>(Assert.Single(Parse(
-            """{"update_id":4,"callback_query":{"id":"99","from":{"id":555,"is_bot":false,"first_name":"Ann"},"chat_instance":"-1","data":"no"}}""")));
+        var events = Parse(
+            """{"update_id":4,"callback_query":{"id":"99","from":{"id":555,"is_bot":false,"first_name":"Ann"},"chat_instance":"-1","data":"no"}}""");
+        var inbound = Assert.IsType<ProviderInboundMessage>(events[0]);
+        Assert.Equal(new ProviderWebhookReply("application/json", """{"method":"answerCallbackQuery","callback_query_id":"99"}"""), events[1]);
 
         Assert.Equal("555", inbound.CustomerAddress);
         Assert.Equal("no", inbound.Content.Text);

@@ -12,7 +12,8 @@ namespace MessagingGateway.Gateway.Tests;
 /// account registers its webhook with the secret token, a send is the Bot API's JSON under the bot's
 /// token and is <c>sent</c> at Telegram's date, which is its last status (bots get no receipts),
 /// refusals and rate limits, customers' messages and button presses (posted twice, as Telegram
-/// retries) in the conversation the outbound opened, and only posts with the secret token counting.
+/// retries) in the conversation the outbound opened, a press answered with answerCallbackQuery,
+/// only posts with the secret token counting, and the bot token kept out of the logs.
 /// </summary>
 public sealed class TelegramChannelTests
 {
@@ -91,7 +92,7 @@ public sealed class TelegramChannelTests
     }
 
     [Fact]
-    public async Task A_customers_text_and_a_press_on_our_button_join_the_conversation_once_each()
+    public async Task A_customers_text_and_a_press_on_our_button_join_the_conversation_once_each_and_the_press_is_answered()
     {
         await using var telegram = await FakeTelegram.StartAsync();
         telegram.AddBot(BotToken);
@@ -137,6 +138,11 @@ public sealed class TelegramChannelTests
         Assert.Equal(["Liefst na 12 uur", "Dinsdag", "Dank je"], timeline.Skip(1).Select(m => m["content"]!["text"]!.GetValue<string>()));
         Assert.Equal("slot-tue", timeline[2]["content"]!["parameters"]![0]!.GetValue<string>());
         Assert.All(Events(receiver, "message.inbound"), e => Assert.Equal(conversation, e["conversationId"]!.GetValue<string>()));
+
+        // Each post of the press was answered with answerCallbackQuery (else the customer's button keeps spinning); the texts were not.
+        Assert.Equal(2, telegram.WebhookAnswers.Count);
+        Assert.All(telegram.WebhookAnswers, answer => Assert.Equal(
+            """{"method":"answerCallbackQuery","callback_query_id":"4382000000000000001"}""", answer.ToJsonString()));
     }
 
     [Fact]

@@ -91,10 +91,14 @@ internal sealed partial class ChannelWebhooksApi(
 
         var records = new List<LogRecord>();
         var buffer = new ArrayBufferWriter<byte>(512);
+        ProviderWebhookReply? reply = null;
         foreach (var providerEvent in webhook.Parse(account, raw))
         {
             switch (providerEvent)
             {
+                case ProviderWebhookReply answer:
+                    reply = answer;
+                    break;
                 case ProviderInboundMessage inbound:
                     Add(LogEnvelope.ForMessage(Inbound(account, inbound)));
                     break;
@@ -131,6 +135,12 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
+        if (reply is not null)
+        {
+            // Only once stored: a provider that reads the answer acts on it (Telegram's answerCallbackQuery).
+            context.Response.ContentType = reply.ContentType;
+            await context.Response.WriteAsync(reply.Body, CancellationToken.None);
+        }
 
         void Add(LogEnvelope envelope)
         {
