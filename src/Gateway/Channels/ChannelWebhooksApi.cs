@@ -15,9 +15,10 @@ namespace MessagingGateway.Gateway.Channels;
 
 /// <summary>
 /// <c>/webhooks/{channel}/{accountId}</c>: what providers post. The signature is checked on the
-/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses
-/// (a read watermark as a read receipt for each message it covers) go to the log keyed by the conversation, and the answer is 200 only once that append is durable,
-/// so a provider's retry after our crash is stored once (ids derived from the provider's ids).
+/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses (a
+/// read watermark as a read receipt for each message it covers) go to the log keyed by the
+/// conversation, and the answer is 200 only once that append is durable, so a provider's retry
+/// after our crash is stored once (ids derived from the provider's ids).
 /// </summary>
 internal sealed partial class ChannelWebhooksApi(
     IChannelAccountStore accounts,
