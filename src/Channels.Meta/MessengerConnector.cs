@@ -18,7 +18,8 @@ namespace MessagingGateway.Channels.Meta;
 /// <c>messaging_type: RESPONSE</c>. One instance serves both channels: the account is looked up
 /// on the message's own channel. Like WhatsApp there is no idempotency key, so
 /// <see cref="MessengerServiceCollectionExtensions.AddMessengerConnector"/> never retries a request
-/// that may have reached Meta. Failures map by Meta's <c>error.code</c>.
+/// that may have reached Meta. A send Meta answers is <c>sent</c> (no webhook reports that; the
+/// answer carries no time, so it is the hand-over's). Failures map by Meta's <c>error.code</c>.
 /// </summary>
 public sealed partial class MessengerConnector(HttpClient http, IChannelAccountStore accounts, ILogger<MessengerConnector> logger) : IChannelConnector
 {
@@ -103,7 +104,9 @@ public sealed partial class MessengerConnector(HttpClient http, IChannelAccountS
                 LogAcceptedWithoutId(message.Id, message.Channel, status);
             }
 
-            return ChannelSendResult.Accepted(mid);
+            // Meta posts no "sent" for Messenger or Instagram (Instagram not even a delivery):
+            // the answer with its message id is the message sent.
+            return ChannelSendResult.Sent(mid);
         }
 
         MsError? error = null;

@@ -12,7 +12,7 @@ namespace MessagingGateway.Channels.Meta;
 /// as for WhatsApp), and every event of a (possibly batched) post: <c>entry[].messaging[]</c>
 /// messages (text, attachments as media, quick-reply and postback payloads as
 /// <see cref="MessageContent.Parameters"/>), echoes of our own sends skipped, deliveries by their
-/// <c>mids</c>. The customer's address is <c>sender.id</c> (PSID / IGSID). Parsing never throws:
+/// <c>mids</c>, reads by their <c>mid</c> or up to their <c>watermark</c>. The customer's address is <c>sender.id</c> (PSID / IGSID). Parsing never throws:
 /// junk and unknown parts are skipped, and so are a post for the other channel (<c>object</c> not
 /// <c>page</c> / <c>instagram</c>) and entries for another page or IG account of the same app
 /// (<c>entry[].id</c> not the account's <see cref="ChannelAccount.Sender"/>).
@@ -208,11 +208,13 @@ public sealed class MessengerWebhook : IProviderWebhook
     }
 
     /// <summary>
-    /// A read receipt. Messenger's names no message, only a watermark (everything sent to the
-    /// customer up to that time is read); resolving it needs the timeline of what we sent, which is
-    /// the gateway's to do. Here only what the post itself names becomes a status: a <c>read.mid</c>
-    /// (Instagram's <c>messaging_seen</c>), and the mids of the same customer's deliveries in the
-    /// same post up to the watermark. A read naming nothing is skipped.
+    /// A read receipt, at its <c>timestamp</c>. Messenger's names no message, only a watermark
+    /// (everything sent to the customer up to that time is read): that becomes a
+    /// <see cref="ProviderReadWatermark"/>, which the gateway resolves against what it sent the
+    /// customer. What the post itself names becomes a status too: a <c>read.mid</c> (Instagram's
+    /// <c>messaging_seen</c>), and the mids of the same customer's deliveries in the same post up to
+    /// the watermark (those may not be on record as sent yet when Meta is faster than our
+    /// hand-over record). A read with neither a mid nor a watermark is skipped.
     /// </summary>
     private static void AddRead(List<ProviderEvent> events, JsonElement item, JsonElement read, Dictionary<string, List<(string Mid, long? Watermark)>> delivered)
     {
@@ -227,7 +229,12 @@ public sealed class MessengerWebhook : IProviderWebhook
             events.Add(new ProviderStatus(mid, MessageStatus.Read, at));
         }
 
-        if (Customer(item) is { } customer && delivered.TryGetValue(customer, out var mids))
+        if (Customer(item) is not { } customer)
+        {
+            return;
+        }
+
+        if (delivered.TryGetValue(customer, out var mids))
         {
             var limit = watermark?.ToUnixTimeMilliseconds();
             foreach (var (deliveredMid, deliveredWatermark) in mids)
@@ -237,6 +244,11 @@ public sealed class MessengerWebhook : IProviderWebhook
                     events.Add(new ProviderStatus(deliveredMid, MessageStatus.Read, at));
                 }
             }
+        }
+
+        if (watermark is { } upTo)
+        {
+            events.Add(new ProviderReadWatermark(customer, upTo, at));
         }
     }
 

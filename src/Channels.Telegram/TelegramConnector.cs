@@ -18,7 +18,8 @@ namespace MessagingGateway.Channels.Telegram;
 /// <c>sendMessage</c>, media as <c>sendPhoto</c>/<c>sendVideo</c>/<c>sendAudio</c>/<c>sendDocument</c>,
 /// buttons and list rows as an inline keyboard (callback data = the id) and a payment link as text
 /// with a URL button. Telegram's <c>message_id</c> is unique per chat only, so the provider id is
-/// <c>{chat_id}:{message_id}</c>. Failures map by HTTP status and description (channels.md section 3
+/// <c>{chat_id}:{message_id}</c>; bots get no receipts, so a send Telegram answers is <c>sent</c> at the
+/// answer's <c>date</c>. Failures map by HTTP status and description (channels.md section 3
 /// "Errors"): 429 is transient with <c>parameters.retry_after</c>; "chat not found" and a blocked bot
 /// are permanent.
 /// </summary>
@@ -97,11 +98,13 @@ public sealed partial class TelegramConnector(HttpClient http, IChannelAccountSt
             {
                 // Telegram took the message; an unreadable answer is no reason to send it twice.
                 LogAcceptedWithoutId(message.Id, status);
-                return ChannelSendResult.Accepted();
+                return ChannelSendResult.Sent(null);
             }
 
+            // Bots get no receipts: the answer is the message in the chat, sent at its date.
             var chat = sent.Chat is { } c ? c.Id.ToString(CultureInfo.InvariantCulture) : message.To;
-            return ChannelSendResult.Accepted(chat + ":" + sent.MessageId.ToString(CultureInfo.InvariantCulture));
+            DateTimeOffset? date = sent.Date is > 0 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(sent.Date) : null;
+            return ChannelSendResult.Sent(chat + ":" + sent.MessageId.ToString(CultureInfo.InvariantCulture), date);
         }
 
         var code = wire?.ErrorCode ?? status;

@@ -10,4 +10,5 @@ namespace MessagingGateway.Channels.Telegram;
 [JsonSerializable(typeof(TgSetWebhookRequest))]
 [JsonSerializable(typeof(TgResponse))]
 [JsonSerializable(typeof(TgSentMessage))]
+[JsonSerializable(typeof(TgWebhookAnswer))]
 internal sealed partial class TelegramJsonContext : JsonSerializerContext;

@@ -16,12 +16,19 @@ public static class TelegramServiceCollectionExtensions
     /// returns the connector's builder. The Bot API has no idempotency key, so only sends that surely
     /// did not reach Telegram are retried.
     /// </summary>
+    /// <remarks>
+    /// The bot token is part of every request's path (<c>bot{token}/…</c>), and the HTTP client
+    /// factory's own request logging writes whole URLs at Information level: both clients go
+    /// without it, so the token never reaches the logs (the connector logs its outcomes itself).
+    /// </remarks>
     public static IHttpClientBuilder AddTelegramConnector(this IServiceCollection services, Uri baseAddress)
     {
-        var builder = services.AddProviderClient<TelegramConnector>(baseAddress, "Telegram", RetryOptionsName);
+        var builder = services.AddProviderClient<TelegramConnector>(baseAddress, "Telegram", RetryOptionsName)
+            .RemoveAllLoggers();
 
         // setWebhook replaces the bot's webhook: repeating it is harmless, so the standard retries do.
         services.AddHttpClient<TelegramWebhookRegistration>(client => client.BaseAddress = ProviderHttpClients.ApiBase(baseAddress, "Telegram"))
+            .RemoveAllLoggers()
             .AddStandardResilienceHandler();
         return builder;
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,9 +14,9 @@ namespace MessagingGateway.Channels.Telegram;
 /// media, a location as text) or a <c>callback_query</c> (an inline button press: the button's
 /// text, its <c>data</c> in <see cref="MessageContent.Parameters"/>). The customer address is the
 /// <c>chat.id</c>; the provider id is <c>{chat_id}:{message_id}</c> (message ids are per chat) or
-/// the callback query's id, and the press is acknowledged in our answer (<see cref="ProviderWebhookAnswer"/>).
-/// Bots get no delivery receipts: there are never statuses. Parsing never
-/// throws: junk and other update kinds are skipped.
+/// the callback query's id; a button press also yields the answer to the post, a
+/// <see cref="ProviderWebhookReply"/> with <c>answerCallbackQuery</c>. Bots get no delivery
+/// receipts: there are never statuses. Parsing never throws: junk and other update kinds are skipped.
 /// </summary>
 /// <param name="time">The clock for button presses, which carry no date of their own (default: the system's).</param>
 public sealed class TelegramWebhook(TimeProvider? time = null) : IProviderWebhook
@@ -74,29 +73,15 @@ public sealed class TelegramWebhook(TimeProvider? time = null) : IProviderWebhoo
             else if (Object(update, "callback_query") is { } callback && ToButtonPress(callback) is { } press)
             {
                 events.Add(press);
-                events.Add(AnswerCallbackQuery(press.ProviderMessageId));
+
+                // Until the query is answered the customer's client shows the button as busy: the
+                // answer to this post carries answerCallbackQuery, which Telegram runs.
+                var answer = new TgWebhookAnswer { Method = "answerCallbackQuery", CallbackQueryId = press.ProviderMessageId };
+                events.Add(new ProviderWebhookReply("application/json", JsonSerializer.Serialize(answer, TelegramJsonContext.Default.TgWebhookAnswer)));
             }
         }
 
         return events;
-    }
-
-    /// <summary>
-    /// The Bot API call that acknowledges the press (channels.md: else the client keeps spinning),
-    /// sent as our answer to the webhook, which Telegram executes.
-    /// </summary>
-    private static ProviderWebhookAnswer AnswerCallbackQuery(string callbackQueryId)
-    {
-        var buffer = new ArrayBufferWriter<byte>(96);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("method"u8, "answerCallbackQuery"u8);
-            writer.WriteString("callback_query_id"u8, callbackQueryId);
-            writer.WriteEndObject();
-        }
-
-        return new ProviderWebhookAnswer("application/json", buffer.WrittenMemory);
     }
 
     private static ProviderInboundMessage? ToInbound(JsonElement message)

@@ -38,6 +38,13 @@ internal sealed class TgSetWebhookRequest
     public required List<string> AllowedUpdates { get; set; }
 }
 
+/// <summary>A Bot API call made in the answer to Telegram's webhook post ("making requests when getting updates").</summary>
+internal sealed class TgWebhookAnswer
+{
+    public required string Method { get; set; }
+    public string? CallbackQueryId { get; set; }
+}
+
 /// <summary>Every Bot API answer: <c>{"ok":true,"result":…}</c> or <c>{"ok":false,"error_code":…,"description":…,"parameters":…}</c>.</summary>
 internal sealed class TgResponse
 {
@@ -57,6 +64,9 @@ internal sealed class TgResponseParameters
 internal sealed class TgSentMessage
 {
     public long MessageId { get; set; }
+
+    /// <summary>When Telegram sent it, Unix seconds.</summary>
+    public long Date { get; set; }
     public TgChat? Chat { get; set; }
 }
 

@@ -114,8 +114,9 @@ public sealed partial class ConversationProcessor(
         if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
         {
             Publish(WebhookEvents.Status(message, queued), writes);
-            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is not null)
+            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is { } handedOver)
             {
+                RecordSent(message, history, handedOver, writes);
                 return; // handed over before a restart: never send twice
             }
         }
@@ -131,6 +132,7 @@ public sealed partial class ConversationProcessor(
         for (var attempt = 1; ; attempt++)
         {
             ChannelSendResult result;
+            var started = time.GetUtcNow();
             try
             {
                 result = await connector.SendAsync(message, cancellationToken);
@@ -145,11 +147,16 @@ public sealed partial class ConversationProcessor(
             {
                 case SendOutcome.Accepted:
                     GatewayMetrics.MessagesHandedOver.Add(1);
-                    writes.PutHandoff(new ChannelHandoff(message.Id, time.GetUtcNow(), result.ProviderMessageId));
+                    var now = time.GetUtcNow();
+                    var handoff = new ChannelHandoff(message.Id, now, result.ProviderMessageId, result.ConfirmsSent ? result.SentAt ?? now : null, started);
+                    writes.PutHandoff(handoff);
+                    RecordSent(message, history, handoff, writes);
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
                     if (result.ProviderMessageId is { } providerId)
                     {
-                        // A provider may report before we stored its id: those statuses were kept aside.
+                        // A provider may report before we stored its id: those statuses were kept
+                        // aside. The hand-over is stored first, so one arriving from now on finds it.
+                        await WriteAsync(writes, cancellationToken);
                         foreach (var early in await ledger.TakeOrphansAsync(ProviderStatus.OrphanId(providerId), cancellationToken))
                         {
                             await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, writes, cancellationToken);
@@ -175,6 +182,30 @@ public sealed partial class ConversationProcessor(
             LogSendRetry(message.Id, attempt, result.Code, delay.TotalMilliseconds);
             await Task.Delay(delay, time, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// <c>sent</c> from the provider's own answer (Telegram, Messenger, Instagram: no receipt says
+    /// it), once; on a replay only its event is made sure of.
+    /// </summary>
+    private void RecordSent(Message message, List<StatusChange> history, ChannelHandoff handoff, DispatchWrites writes)
+    {
+        if (handoff.SentAt is not { } at)
+        {
+            return;
+        }
+
+        if (history.Find(change => change.Status == MessageStatus.Sent && change.At == at && change.Code is null) is { } seen)
+        {
+            if (StatusProgress.Current(history, seen.Seq) == seen)
+            {
+                Publish(WebhookEvents.Status(message, seen), writes);
+            }
+
+            return;
+        }
+
+        Record(message, history, MessageStatus.Sent, at, null, writes);
     }
 
     private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, DispatchWrites writes, CancellationToken cancellationToken)

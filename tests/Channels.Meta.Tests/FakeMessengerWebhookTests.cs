@@ -85,6 +85,32 @@ public sealed class FakeMessengerWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quick_replies_postbacks_reads_and_seen_arrive_in_metas_shapes()
+    {
+        var watermark = DateTimeOffset.FromUnixTimeMilliseconds(1700000000123);
+        var readAt = DateTimeOffset.FromUnixTimeMilliseconds(1700000000456);
+        Assert.Equal(HttpStatusCode.OK, await _fake.PostQuickReplyAsync(_url, Secret, PageId, Psid, "Ja", "YES", "m_in_qr"));
+        Assert.Equal(HttpStatusCode.OK, await _fake.PostPostbackAsync(_url, Secret, PageId, Psid, "Bestelling volgen", "TRACK", "m_in_pb"));
+        Assert.Equal(HttpStatusCode.OK, await _fake.PostReadAsync(_url, Secret, PageId, Psid, watermark, readAt));
+        Assert.Equal(HttpStatusCode.OK, await _fake.PostSeenAsync(_url, Secret, PageId, Psid, "m_out_1", readAt));
+
+        Assert.Collection(
+            _received,
+            e =>
+            {
+                var m = Assert.IsType<ProviderInboundMessage>(e);
+                Assert.Equal(("m_in_qr", "Ja", "YES"), (m.ProviderMessageId, m.Content.Text, Assert.Single(m.Content.Parameters!)));
+            },
+            e =>
+            {
+                var m = Assert.IsType<ProviderInboundMessage>(e);
+                Assert.Equal(("m_in_pb", "Bestelling volgen", "TRACK"), (m.ProviderMessageId, m.Content.Text, Assert.Single(m.Content.Parameters!)));
+            },
+            e => Assert.Equal(new ProviderReadWatermark(Psid, watermark, readAt), e),
+            e => Assert.Equal(new ProviderStatus("m_out_1", MessageStatus.Read, readAt), e));
+    }
+
+    [Fact]
     public async Task The_wrong_secret_is_refused_and_an_instagram_post_is_not_read_as_messenger()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, await _fake.PostTextAsync(_url, "wrong", PageId, Psid, "hi"));

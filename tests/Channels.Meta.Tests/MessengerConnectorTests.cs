@@ -76,11 +76,13 @@ public sealed class MessengerConnectorTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData(Channel.Messenger)]
     [InlineData(Channel.Instagram)]
-    public async Task Text_is_posted_as_channels_md_shows_and_the_mid_comes_back(Channel channel)
+    public async Task Text_is_posted_as_channels_md_shows_and_the_mid_comes_back_as_sent(Channel channel)
     {
         var (result, message) = await SendAsync(channel, new MessageContent { Type = "text", Text = "hi" });
 
         Assert.Equal(SendOutcome.Accepted, result.Outcome);
+        Assert.True(result.ConfirmsSent); // Meta posts no "sent" for these channels
+        Assert.Null(result.SentAt); // and its answer carries no time
         Assert.Equal(_fake.Sends[0].MessageId, result.ProviderMessageId);
         Assert.StartsWith("m_", result.ProviderMessageId, StringComparison.Ordinal);
         Assert.Equal("""{"text":"hi"}""", message.ToJsonString());

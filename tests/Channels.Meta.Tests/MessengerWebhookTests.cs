@@ -174,19 +174,64 @@ public sealed class MessengerWebhookTests
     }
 
     [Fact]
-    public void A_read_watermark_names_only_the_same_posts_delivered_mids_and_alone_is_skipped()
+    public void A_read_with_only_a_watermark_is_a_read_up_to_it_for_the_customer_at_the_reads_timestamp()
+    {
+        // channels.md section 2 "Delivery and read (watermarks)": Messenger's read names no message.
+        var read = """{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":1458668856253}}""";
+
+        Assert.Equal(
+            [new ProviderReadWatermark(Psid, DateTimeOffset.FromUnixTimeMilliseconds(1458668856253), DateTimeOffset.FromUnixTimeMilliseconds(1458668856463))],
+            Parse(Post(read)));
+    }
+
+    [Theory]
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"read":{"watermark":"1458668856253"}}""", 1458668856253)] // no timestamp: read at the watermark
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856999,"read":{"watermark":"1458668856253"}}""", 1458668856999)]
+    public void A_watermark_as_a_numeric_string_counts_and_without_a_timestamp_it_is_also_the_read_time(string read, long at)
+    {
+        Assert.Equal(
+            [new ProviderReadWatermark(Psid, DateTimeOffset.FromUnixTimeMilliseconds(1458668856253), DateTimeOffset.FromUnixTimeMilliseconds(at))],
+            Parse(Post(read)));
+    }
+
+    [Theory]
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{}}""")]
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":"soon"}}""")]
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":-5}}""")]
+    [InlineData("""{"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":1458668856253}}""")]
+    [InlineData("""{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"read":{"watermark":null}}""")]
+    public void A_read_without_a_usable_watermark_mid_or_customer_yields_nothing(string read) => Assert.Empty(Parse(Post(read)));
+
+    [Fact]
+    public void A_read_also_names_the_same_posts_delivered_mids_up_to_its_watermark_and_each_customer_reads_only_their_own()
     {
         var delivery = """{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"delivery":{"mids":["m_1"],"watermark":1458668856253}}""";
+        var laterDelivery = """{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"delivery":{"mids":["m_2"],"watermark":1458668856300}}""";
         var read = """{"sender":{"id":"6543210987654321"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":1458668856253}}""";
         var otherCustomersRead = """{"sender":{"id":"999"},"recipient":{"id":"104955582273"},"timestamp":1458668856463,"read":{"watermark":1458668856253}}""";
+        var watermark = DateTimeOffset.FromUnixTimeMilliseconds(1458668856253);
+        var readAt = DateTimeOffset.FromUnixTimeMilliseconds(1458668856463);
 
-        Assert.Empty(Parse(Post(read)));
         Assert.Equal(
             [
-                new ProviderStatus("m_1", MessageStatus.Delivered, DateTimeOffset.FromUnixTimeMilliseconds(1458668856253)),
-                new ProviderStatus("m_1", MessageStatus.Read, DateTimeOffset.FromUnixTimeMilliseconds(1458668856463)),
+                new ProviderStatus("m_1", MessageStatus.Delivered, watermark),
+                new ProviderStatus("m_2", MessageStatus.Delivered, DateTimeOffset.FromUnixTimeMilliseconds(1458668856300)),
+                new ProviderStatus("m_1", MessageStatus.Read, readAt),
+                new ProviderReadWatermark(Psid, watermark, readAt),
+                new ProviderReadWatermark("999", watermark, readAt),
             ],
-            Parse(Post(delivery, read, otherCustomersRead)));
+            Parse(Post(delivery, laterDelivery, read, otherCustomersRead)));
+    }
+
+    [Fact]
+    public void A_read_for_another_page_of_the_app_is_not_this_accounts()
+    {
+        var json = """
+            {"object":"page","entry":[{"id":"999999","time":1458668856463,"messaging":[
+             {"sender":{"id":"6543210987654321"},"recipient":{"id":"999999"},"timestamp":1458668856463,"read":{"watermark":1458668856253}}]}]}
+            """;
+
+        Assert.Empty(Parse(json));
     }
 
     [Fact]

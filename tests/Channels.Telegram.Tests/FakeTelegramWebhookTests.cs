@@ -51,9 +51,16 @@ public sealed class FakeTelegramWebhookTests : IAsyncLifetime
             return;
         }
 
+        var events = webhook.Parse(_account, buffer.ToArray());
         lock (_received)
         {
-            _received.AddRange(webhook.Parse(_account, buffer.ToArray()));
+            _received.AddRange(events.OfType<ProviderInboundMessage>());
+        }
+
+        if (events.OfType<ProviderWebhookReply>().SingleOrDefault() is { } reply)
+        {
+            context.Response.ContentType = reply.ContentType;
+            await context.Response.WriteAsync(reply.Body);
         }
     }
 
@@ -69,6 +76,11 @@ public sealed class FakeTelegramWebhookTests : IAsyncLifetime
             _received.OfType<ProviderInboundMessage>(),
             text => Assert.Equal(("42", "hello"), (text.CustomerAddress, text.Content.Text)),
             press => Assert.Equal(("42", "Yes", "yes"), (press.CustomerAddress, press.Content.Text, press.Content.Parameters![0])));
+
+        // The press is answered in the post's answer, which the fake runs like Telegram.
+        var answer = Assert.Single(_fake.WebhookAnswers);
+        Assert.Equal("answerCallbackQuery", (string?)answer["method"]);
+        Assert.Equal(((ProviderInboundMessage)_received[1]).ProviderMessageId, (string?)answer["callback_query_id"]);
     }
 
     [Fact]

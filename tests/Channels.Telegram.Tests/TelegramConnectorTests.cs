@@ -66,13 +66,17 @@ public sealed class TelegramConnectorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Text_is_send_message_with_a_numeric_chat_id_and_the_id_is_chat_and_message()
+    public async Task Text_is_send_message_with_a_numeric_chat_id_and_the_id_is_chat_and_message_sent_at_telegrams_date()
     {
+        var date = DateTimeOffset.FromUnixTimeSeconds(1_790_000_000);
+        _fake.Time = new FixedClock(date.AddMilliseconds(400));
         var (result, send) = await SendAsync(new MessageContent { Type = "text", Text = "Hi" });
 
         Assert.Equal("sendMessage", send.Method);
         Assert.Equal("""{"chat_id":987654321,"text":"Hi"}""", send.Json!.ToJsonString());
-        Assert.Equal(ChannelSendResult.Accepted(ChatId + ":1"), result);
+
+        // No receipts for bots: the answer is the message sent, at the answer's date (whole seconds).
+        Assert.Equal(ChannelSendResult.Sent(ChatId + ":1", date), result);
 
         var second = await _connector.SendAsync(Outbound(new MessageContent { Type = "text", Text = "Again" }), CancellationToken.None);
         Assert.Equal(ChatId + ":2", second.ProviderMessageId);

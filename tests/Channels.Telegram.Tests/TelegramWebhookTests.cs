@@ -92,28 +92,31 @@ public sealed class TelegramWebhookTests
     [Fact]
     public void A_button_press_is_text_with_the_buttons_title_and_its_data_as_parameter()
     {
-        var time = new FixedTime(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var time = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var json = FakeTelegram.CallbackPayload(10000003, "4382000000000001", 123456789, 77, "yes", "Yes please", DateTimeOffset.FromUnixTimeSeconds(1700000000));
 
         var events = Parse(json, new TelegramWebhook(time));
 
         Assert.Equal(2, events.Count);
         var inbound = Assert.IsType<ProviderInboundMessage>(events[0]);
-        var answer = Assert.IsType<ProviderWebhookAnswer>(events[1]);
-        Assert.Equal("application/json", answer.ContentType);
-        Assert.Equal("""{"method":"answerCallbackQuery","callback_query_id":"4382000000000001"}""", Encoding.UTF8.GetString(answer.Body.Span));
+        Assert.Equal(new ProviderWebhookReply("application/json", """{"method":"answerCallbackQuery","callback_query_id":"4382000000000001"}"""), events[1]);
         Assert.Equal("4382000000000001", inbound.ProviderMessageId);
         Assert.Equal("123456789", inbound.CustomerAddress);
         Assert.Equal("Yes please", inbound.Content.Text);
         Assert.Equal(["yes"], inbound.Content.Parameters!);
         Assert.Equal(time.GetUtcNow(), inbound.At);
+
+        // channels.md section 3: answered with answerCallbackQuery, or the client keeps spinning.
+        Assert.Equal(new ProviderWebhookReply("application/json", """{"method":"answerCallbackQuery","callback_query_id":"4382000000000001"}"""), events[1]);
     }
 
     [Fact]
     public void A_button_press_without_its_message_uses_the_user_and_the_data()
     {
-        var inbound = Assert.IsType<ProviderInboundMessage>(Parse(
-            """{"update_id":4,"callback_query":{"id":"99","from":{"id":555,"is_bot":false,"first_name":"Ann"},"chat_instance":"-1","data":"no"}}""")[0]);
+        var events = Parse(
+            """{"update_id":4,"callback_query":{"id":"99","from":{"id":555,"is_bot":false,"first_name":"Ann"},"chat_instance":"-1","data":"no"}}""");
+        var inbound = Assert.IsType<ProviderInboundMessage>(events[0]);
+        Assert.Equal(new ProviderWebhookReply("application/json", """{"method":"answerCallbackQuery","callback_query_id":"99"}"""), events[1]);
 
         Assert.Equal("555", inbound.CustomerAddress);
         Assert.Equal("no", inbound.Content.Text);
@@ -140,10 +143,5 @@ public sealed class TelegramWebhookTests
 
         Assert.DoesNotContain(events, e => e is ProviderStatus);
         Assert.Equal("5:9", Assert.IsType<ProviderInboundMessage>(Assert.Single(events)).ProviderMessageId);
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

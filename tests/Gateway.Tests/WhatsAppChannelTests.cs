@@ -43,7 +43,7 @@ public sealed class WhatsAppChannelTests
         Assert.Equal(HttpStatusCode.OK, await meta.PostStatusAsync(webhook, AppSecret, send.Wamid!, "delivered", delivered.AddSeconds(10))); // late, another device
 
         await client.WaitForStatusAsync(id, "read");
-        var message = await WaitForHistoryAsync(client, id, h => h.Count(s => s!["status"]!.GetValue<string>() == "delivered") == 2);
+        var message = await ProviderChannelKit.WaitForHistoryAsync(client, id, h => h.Count(s => s!["status"]!.GetValue<string>() == "delivered") == 2, "the late delivered joins the history");
         var history = message["statusHistory"]!.AsArray();
         Assert.Contains(history, h => h!["status"]!.GetValue<string>() == "delivered" && DateTimeOffset.Parse(h["at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) == delivered);
         Assert.Contains(history, h => h!["status"]!.GetValue<string>() == "read" && DateTimeOffset.Parse(h["at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) == read);
@@ -126,23 +126,6 @@ public sealed class WhatsAppChannelTests
         Assert.Equal("1158201444", await right.Content.ReadAsStringAsync());
         using var wrong = await anonymous.GetAsync(webhook.AbsolutePath + "?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444");
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
-    }
-
-    private static async Task<JsonObject> WaitForHistoryAsync(GatewayClient client, string id, Func<JsonArray, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync($"/v1/messages/{id}");
-            var message = await GatewayClient.ReadJsonAsync(response);
-            if (condition(message["statusHistory"]!.AsArray()))
-            {
-                return message;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "status history never got there: " + message.ToJsonString());
-            await Task.Delay(25);
-        }
     }
 
     private static Task<InProcessGateway> StartAsync(FakeWhatsApp meta) =>

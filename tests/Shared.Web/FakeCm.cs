@@ -192,7 +192,7 @@ public sealed partial class FakeCm : IAsyncDisposable
                 (status, answer) = (200, Answer(0, "Created 1 message(s)", [Result(to, "Accepted", reference, null, 0)]));
             }
 
-            _sends.Add(new FakeCmSend(token, body, json, status, (int)answer["errorCode"]!, reference, to, Time.GetUtcNow()));
+            _sends.Add(new FakeCmSend(token, header.Length > 0 ? header : null, body, json, status, (int)answer["errorCode"]!, reference, to, Time.GetUtcNow()));
         }
 
         context.Response.StatusCode = status;

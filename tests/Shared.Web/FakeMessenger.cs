@@ -182,7 +182,7 @@ public sealed partial class FakeMessenger : IAsyncDisposable
                 mid = "m_" + Convert.ToHexString(BitConverter.GetBytes(++_sequence)) + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
             }
 
-            _sends.Add(new FakeMessengerSend(pageId, accessToken, body, json, status, mid, Time.GetUtcNow()));
+            _sends.Add(new FakeMessengerSend(pageId, accessToken, authorization.Length > 0 ? authorization : null, request.QueryString.Value ?? string.Empty, body, json, status, mid, Time.GetUtcNow()));
         }
 
         if (status == 401)

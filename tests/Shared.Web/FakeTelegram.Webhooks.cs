@@ -36,7 +36,30 @@ public sealed partial class FakeTelegram
         }
 
         using var response = await _webhookClient.SendAsync(request, cancellationToken);
+
+        // "Making requests when getting updates": a JSON answer naming a method is a Bot API call Telegram runs.
+        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "application/json"
+            && JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) is JsonObject { } answer && answer["method"] is JsonValue)
+        {
+            lock (_gate)
+            {
+                _webhookAnswers.Add(answer);
+            }
+        }
+
         return response.StatusCode;
+    }
+
+    /// <summary>The Bot API calls the answers to our webhook posts carried (<c>{"method":…,…}</c>), which Telegram runs without telling anyone the result.</summary>
+    public IReadOnlyList<JsonObject> WebhookAnswers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _webhookAnswers];
+            }
+        }
     }
 
     /// <summary>The JSON Telegram posts for a text message in a private chat (channels.md section 3 "Inbound Update").</summary>

@@ -20,7 +20,8 @@ namespace MessagingGateway.Tests.Shared;
 /// <c>setWebhook</c> and <c>answerCallbackQuery</c>, answering <c>{"ok":true,"result":…}</c> or
 /// <c>{"ok":false,"error_code":…,"description":…,"parameters":…}</c> with the HTTP status equal to
 /// <c>error_code</c>. Message ids count per chat. Errors on demand (429 with <c>retry_after</c>,
-/// blocked chats). Hooks post Updates with the secret-token header. It depends on nothing of the code under test.
+/// blocked chats). Hooks post Updates with the secret-token header and keep the Bot API calls the
+/// answers carry (<see cref="WebhookAnswers"/>). It depends on nothing of the code under test.
 /// </summary>
 public sealed partial class FakeTelegram : IAsyncDisposable
 {
@@ -34,6 +35,7 @@ public sealed partial class FakeTelegram : IAsyncDisposable
     private readonly Dictionary<string, FakeTelegramWebhook> _webhooks = new(StringComparer.Ordinal);
     private readonly Queue<(int ErrorCode, string Description, int? RetryAfterSeconds)> _failures = new();
     private readonly List<FakeTelegramRequest> _requests = [];
+    private readonly List<JsonObject> _webhookAnswers = [];
     private readonly HttpClient _webhookClient = new();
     private WebApplication? _app;
     private long _updateId = 10000000;

@@ -27,13 +27,13 @@ public sealed class WalBufferTests : IDisposable
     public async Task A_hand_over_reaches_the_files_at_once_while_the_log_is_idle()
     {
         using var database = EmbeddedDatabase.Open(_directory.Path, holdsLog: true);
-        var handoff = new ChannelHandoff(Guid.NewGuid(), T0, "wamid.1");
+        var handoff = new ChannelHandoff(Guid.NewGuid(), T0, "wamid.1", SentAt: T0.AddSeconds(-1), StartedAt: T0.AddMilliseconds(-120));
 
         await new RocksDbDeliveryLedger(database).PutHandoffAsync(handoff);
         CopyAsCrashLeavesIt();
 
         using var recovered = EmbeddedDatabase.Open(_crashCopy.Path);
-        Assert.Equal("wamid.1", (await new RocksDbDeliveryLedger(recovered).GetHandoffAsync(handoff.MessageId))?.ProviderMessageId);
+        Assert.Equal(handoff, await new RocksDbDeliveryLedger(recovered).GetHandoffAsync(handoff.MessageId)); // every field, the send's times too
     }
 
     [Fact]

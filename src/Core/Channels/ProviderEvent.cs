@@ -1,4 +1,4 @@
 namespace MessagingGateway.Core.Channels;
 
-/// <summary>One thing a provider's webhook reported: a customer's message or a status of one of ours.</summary>
+/// <summary>One thing a provider's webhook reported: a customer's message, a status of one of ours, or a read up to a time.</summary>
 public abstract record ProviderEvent;

@@ -15,9 +15,10 @@ namespace MessagingGateway.Gateway.Channels;
 
 /// <summary>
 /// <c>/webhooks/{channel}/{accountId}</c>: what providers post. The signature is checked on the
-/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses go
-/// to the log keyed by the conversation, and the answer is 200 only once that append is durable,
-/// so a provider's retry after our crash is stored once (ids derived from the provider's ids).
+/// raw bytes before anything is parsed (401, nothing stored); customers' messages and statuses (a
+/// read watermark as a read receipt for each message it covers) go to the log keyed by the
+/// conversation, and the answer is 200 only once that append is durable, so a provider's retry
+/// after our crash is stored once (ids derived from the provider's ids).
 /// </summary>
 internal sealed partial class ChannelWebhooksApi(
     IChannelAccountStore accounts,
@@ -29,6 +30,9 @@ internal sealed partial class ChannelWebhooksApi(
 {
     /// <summary>Meta batches up to 3 MB in one post.</summary>
     private const long MaxBodyBytes = 3 * 1024 * 1024;
+
+    /// <summary>How many of a conversation's latest messages a read watermark is applied to.</summary>
+    private const int ReadWatermarkWindow = 100;
 
     private readonly Dictionary<Channel, IProviderWebhook> _webhooks = providers.ToDictionary(p => p.Channel, p => p.Webhook);
 
@@ -87,27 +91,32 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         var records = new List<LogRecord>();
-        ProviderWebhookAnswer? answer = null;
+        ProviderWebhookReply? reply = null;
         foreach (var providerEvent in webhook.Parse(account, raw))
         {
-            if (providerEvent is ProviderWebhookAnswer reply)
+            switch (providerEvent)
             {
-                answer = reply;
-                continue;
-            }
+                case ProviderWebhookReply answer:
+                    reply = answer;
+                    break;
+                case ProviderInboundMessage inbound:
+                    Add(LogEnvelope.ForMessage(Inbound(account, inbound)));
+                    break;
+                case ProviderStatus status:
+                    if (await ReceiptAsync(account, status, context.RequestAborted) is { } receipt)
+                    {
+                        Add(receipt);
+                    }
 
-            LogEnvelope? envelope = providerEvent switch
-            {
-                ProviderInboundMessage inbound => LogEnvelope.ForMessage(Inbound(account, inbound)),
-                ProviderStatus status => await ReceiptAsync(account, status, context.RequestAborted),
-                _ => null,
-            };
-            if (envelope is null)
-            {
-                continue;
-            }
+                    break;
+                case ProviderReadWatermark read:
+                    foreach (var covered in await ReadUpToAsync(account, read, context.RequestAborted))
+                    {
+                        Add(covered);
+                    }
 
-            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), LogEnvelopeCodec.EncodeValue(envelope), LogStream.Inbound));
+                    break;
+            }
         }
 
         if (records.Count > 0)
@@ -126,11 +135,16 @@ internal sealed partial class ChannelWebhooksApi(
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
-        if (answer is not null)
+        if (reply is not null)
         {
-            // Only now that the post is stored: the provider acts on the answer.
-            context.Response.ContentType = answer.ContentType;
-            await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+            // Only once stored: a provider that reads the answer acts on it (Telegram's answerCallbackQuery).
+            context.Response.ContentType = reply.ContentType;
+            await context.Response.WriteAsync(reply.Body, CancellationToken.None);
+        }
+
+        void Add(LogEnvelope envelope)
+        {
+            records.Add(new LogRecord(LogEnvelopeCodec.EncodeKey(envelope.ConversationId), LogEnvelopeCodec.EncodeValue(envelope), LogStream.Inbound));
         }
     }
 
@@ -177,6 +191,51 @@ internal sealed partial class ChannelWebhooksApi(
         return null;
     }
 
+    /// <summary>
+    /// A read that names no message, only a watermark (Messenger): a read receipt for each of our
+    /// messages in the customer's conversation that went out by the watermark and is not read (or
+    /// failed) yet. Meta's watermark is its own stamp of the last message read, which falls between
+    /// the start of our send and its answer; a conversation's sends go one after the other, so
+    /// comparing the start of the accepted attempt (millisecond precision, as Meta writes it) takes
+    /// that message and none sent after it (clocks assumed in step). Bounded: only the
+    /// conversation's latest <see cref="ReadWatermarkWindow"/> messages are looked at. A message
+    /// whose hand-over is not on record yet is left to its own receipts.
+    /// </summary>
+    private async ValueTask<List<LogEnvelope>> ReadUpToAsync(ChannelAccount account, ProviderReadWatermark read, CancellationToken cancellationToken)
+    {
+        var receipts = new List<LogEnvelope>();
+        var conversationId = ConversationKey.Derive(account.TenantId, account.Channel, account.Sender, read.CustomerAddress);
+        var stats = await store.GetConversationStatsAsync(conversationId, cancellationToken);
+        if (stats.Outbound == 0)
+        {
+            return receipts;
+        }
+
+        var upTo = read.Watermark.ToUnixTimeMilliseconds();
+        var rows = await store.ReadTimelineAsync(conversationId, Math.Max(0, stats.LastSeq - ReadWatermarkWindow), ReadWatermarkWindow, cancellationToken);
+        foreach (var row in rows)
+        {
+            if (await store.GetMessageAsync(row.MessageId, cancellationToken) is not { } stored
+                || stored.Message.Direction != MessageDirection.Outbound
+                || stored.Message.TenantId != account.TenantId
+                || StatusProgress.IsFinal(stored.CurrentStatus.Status)
+                || await ledger.GetHandoffAsync(row.MessageId, cancellationToken) is not { } handoff
+                || (handoff.StartedAt ?? handoff.At).ToUnixTimeMilliseconds() > upTo)
+            {
+                continue;
+            }
+
+            receipts.Add(LogEnvelope.ForReceipt(new StatusReceipt(row.MessageId, account.TenantId, stored.Message.ConversationId, MessageStatus.Read, read.At)));
+        }
+
+        if (receipts.Count == 0)
+        {
+            LogWatermarkMatchedNothing(account.Channel, account.AccountId, read.Watermark);
+        }
+
+        return receipts;
+    }
+
     private async ValueTask<(ChannelAccount? Account, IProviderWebhook? Webhook)> FindAsync(string channelName, string accountId, CancellationToken cancellationToken)
     {
         if (!ChannelNames.TryParse(channelName, out var channel) || !_webhooks.TryGetValue(channel, out var webhook) || accountId.Length > 64)
@@ -196,6 +255,9 @@ internal sealed partial class ChannelWebhooksApi(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Webhook for {Channel} account {AccountId} refused: the signature does not match")]
     private partial void LogRejected(string channel, string accountId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "{Channel} account {AccountId}: a read up to {Watermark} found no unread message handed over by then")]
+    private partial void LogWatermarkMatchedNothing(Channel channel, string accountId, DateTimeOffset watermark);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "{Channel} status {Status} for unknown provider message {ProviderMessageId} kept as an orphan")]
     private partial void LogOrphan(string channel, string providerMessageId, MessageStatus status);
