@@ -30,7 +30,8 @@ public sealed partial class ConversationProcessor(
     IOptions<DispatchOptions> options,
     ILogger<ConversationProcessor> logger,
     IEventTopic? eventTopic = null,
-    IPaymentUpdates? payments = null)
+    IPaymentUpdates? payments = null,
+    DispatchBacklog? backlog = null)
 {
     private readonly RecentMessages _recent = new(options.Value.RecentMessages);
 
@@ -42,6 +43,8 @@ public sealed partial class ConversationProcessor(
         var writes = new DispatchWrites();
         if (envelope.Message is { } message)
         {
+            backlog?.Dispatched(); // taken: a send that then waits on its channel's retries holds up no intake
+
             var stored = await PlaceOnTimelineAsync(message, writes, cancellationToken);
             if (message.Direction == MessageDirection.Inbound)
             {

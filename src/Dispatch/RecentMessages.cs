@@ -19,6 +19,7 @@ internal sealed class RecentMessages(int capacity)
     private readonly Lock _turn = new();
     private ConcurrentDictionary<Guid, StoredMessage> _young = new();
     private ConcurrentDictionary<Guid, StoredMessage> _old = new();
+    private int _youngCount;
 
     public StoredMessage? Find(Guid messageId)
     {
@@ -39,9 +40,17 @@ internal sealed class RecentMessages(int capacity)
     public void Remember(StoredMessage message)
     {
         var young = _young;
-        young[message.Message.Id] = message;
-        _old.TryRemove(message.Message.Id, out _);
-        if (young.Count >= capacity)
+        var id = message.Message.Id;
+        var added = young.TryAdd(id, message);
+        if (!added)
+        {
+            young[id] = message;
+        }
+
+        _old.TryRemove(id, out _);
+
+        // Counted here: ConcurrentDictionary.Count takes every one of its locks, on each call.
+        if (added && Interlocked.Increment(ref _youngCount) >= capacity)
         {
             lock (_turn)
             {
@@ -49,6 +58,7 @@ internal sealed class RecentMessages(int capacity)
                 {
                     _old = young;
                     _young = new ConcurrentDictionary<Guid, StoredMessage>();
+                    Volatile.Write(ref _youngCount, 0);
                 }
             }
         }
@@ -66,6 +76,7 @@ internal sealed class RecentMessages(int capacity)
         {
             _young = new ConcurrentDictionary<Guid, StoredMessage>();
             _old = new ConcurrentDictionary<Guid, StoredMessage>();
+            Volatile.Write(ref _youngCount, 0);
         }
     }
 }

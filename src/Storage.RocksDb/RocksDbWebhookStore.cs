@@ -104,6 +104,9 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         }
     }
 
+    /// <summary>The lock of the tenant's stream (its sequences and publishing), for staging and writing as one step.</summary>
+    internal Lock StreamGate(string tenantId) => Stream(tenantId).Gate;
+
     /// <summary>A staged batch was not written: the tenant's next sequence is read from disk again.</summary>
     internal void ForgetSequence(string tenantId)
     {

@@ -221,6 +221,12 @@ public static partial class GatewayHost
             services.AddHostedService(sp => sp.GetRequiredService<PaymentReconciler>());
         }
         services.AddSingleton(new BodyBudget(options.MaxBufferedBodyBytes));
+        if (options.Transport == "embedded" && options.Role != "gateway" && options.MaxDispatchBacklog > 0)
+        {
+            // One process accepts and dispatches everything: intake must not outrun dispatch.
+            services.AddSingleton(new DispatchBacklog(options.MaxDispatchBacklog, TimeSpan.FromSeconds(1)));
+        }
+
         services.AddSingleton<MessageIntake>();
         // Every store here is this process's own (RocksDB locks its folder), so a claim of another
         // incarnation was left by a process that died.

@@ -38,6 +38,12 @@ public sealed class GatewayOptions
     public string Role { get; set; } = "all";
 
     /// <summary>
+    /// With the embedded log and dispatch in this process: accepted messages not yet dispatched
+    /// before new sends wait (their append waits; nothing acknowledged is held). 0 turns it off.
+    /// </summary>
+    public int MaxDispatchBacklog { get; set; } = 5_000;
+
+    /// <summary>
     /// How long an <c>Idempotency-Key</c> is remembered after its first request (API.md: at least
     /// 24 h); afterwards the same key starts a new request.
     /// </summary>

@@ -5,6 +5,7 @@ using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Core.Validation;
+using MessagingGateway.Dispatch;
 using Microsoft.Extensions.Logging;
 
 namespace MessagingGateway.Gateway.Messages;
@@ -13,7 +14,7 @@ namespace MessagingGateway.Gateway.Messages;
 /// Turns validated sends into accepted messages: one durable log append for all of them (the
 /// acknowledgement), then the message rows so a read right after the 202 finds them.
 /// </summary>
-public sealed partial class MessageIntake(IMessageLog log, IConversationStore store, ILogger<MessageIntake> logger)
+public sealed partial class MessageIntake(IMessageLog log, IConversationStore store, ILogger<MessageIntake> logger, DispatchBacklog? backlog = null)
 {
     public static Message Create(Tenant tenant, ValidatedSend send, Guid id, DateTimeOffset acceptedAt) => new()
     {
@@ -41,6 +42,12 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
             return;
         }
 
+        if (backlog is not null)
+        {
+            // Before the append: a message acknowledged is never held back, only one not yet taken.
+            await backlog.WaitForRoomAsync(cancellationToken);
+        }
+
         var records = new LogRecord[messages.Count];
         var positions = new LogPosition[messages.Count];
         for (var i = 0; i < records.Length; i++)
@@ -52,6 +59,7 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
         }
 
         await log.AppendManyAsync(records, positions, cancellationToken);
+        backlog?.Accepted(records.Length);
         GatewayMetrics.MessagesAccepted.Add(records.Length);
 
         // Durable from here on: these writes must finish even if the client has gone away.

@@ -1,0 +1,74 @@
+namespace MessagingGateway.Dispatch;
+
+/// <summary>
+/// Messages accepted in this process that its dispatcher has not placed yet. When the gateway
+/// and its only dispatcher share one process (the embedded log), accepting runs far cheaper than
+/// dispatching, and on the same cores: without a bound, intake takes the CPU, dispatch falls
+/// behind and the backlog (and every message's time to the handset) grows without end. Intake
+/// waits for room instead (nothing is acknowledged any earlier than before: the wait comes
+/// before the append). The wait is bounded by <paramref name="maxWait"/>: a backlog that does not
+/// shrink (a provider down, its conversations retrying) slows intake but never stops it. A message
+/// counts as dispatched when dispatch starts on it. Not used where other processes dispatch
+/// (Kafka), whose progress this process cannot see.
+/// </summary>
+public sealed class DispatchBacklog(int limit, TimeSpan maxWait)
+{
+    private readonly Lock _lock = new();
+    private long _accepted;
+    private long _dispatched;
+    private TaskCompletionSource? _room;
+
+    public int Limit => limit;
+
+    /// <summary>How many accepted messages wait for dispatch (negative after a restart that replays older ones).</summary>
+    public long Behind => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _dispatched);
+
+    /// <summary>Completes at once while the backlog is under the limit; otherwise when dispatch has caught up below it, or after the longest wait.</summary>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (Behind < limit)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        lock (_lock)
+        {
+            if (Behind < limit)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return WaitAsync(_room.Task, maxWait, cancellationToken);
+        }
+    }
+
+    private static async ValueTask WaitAsync(Task room, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await room.WaitAsync(maxWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Slowed down, not stopped.
+        }
+    }
+
+    public void Accepted(int count) => Interlocked.Add(ref _accepted, count);
+
+    public void Dispatched()
+    {
+        Interlocked.Increment(ref _dispatched);
+        if (Volatile.Read(ref _room) is null || Behind >= limit)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _room?.TrySetResult();
+            _room = null;
+        }
+    }
+}
