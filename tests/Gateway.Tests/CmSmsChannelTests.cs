@@ -30,6 +30,7 @@ public sealed class CmSmsChannelTests
 
         var id = (await client.SendAsync(Text("sms", "Webshop", Customer, "Uw pakket komt morgen.")))["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => cm.Sends.Count == 1, Patience, "one send at CM");
+        await client.WaitForHandOverAsync(id);
         var send = Assert.Single(cm.Sends);
         Assert.Equal(ProductToken, send.HeaderToken); // X-CM-PRODUCTTOKEN
         var messages = send.Json!["messages"]!;
@@ -76,6 +77,7 @@ public sealed class CmSmsChannelTests
 
         var id = (await client.SendAsync(Text("sms", "Webshop", Customer, "Uw code is 1234")))["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => cm.Sends.Count == 1, Patience, "one send at CM");
+        await client.WaitForHandOverAsync(id);
         var reference = cm.Sends[0].Reference!;
 
         var accepted = new DateTimeOffset(2026, 5, 1, 10, 0, 2, TimeSpan.Zero);

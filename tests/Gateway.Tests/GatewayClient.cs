@@ -50,6 +50,27 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
     }
 
     /// <summary>Polls a message until its status is <paramref name="status"/>; returns the message.</summary>
+    /// <summary>
+    /// Waits until the message's hand-over is stored (<c>providerMessageId</c> shows). A test that
+    /// posts a provider's statuses only then takes the path real providers take: the fake records a
+    /// send before our connector has its answer, and a status arriving in that gap is kept as an
+    /// orphan, which is adopted later without the order of arrival.
+    /// </summary>
+    public async Task<JsonObject> WaitForHandOverAsync(string messageId, int timeoutSeconds = 20)
+    {
+        JsonObject? message = null;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var response = await GetAsync($"/v1/messages/{messageId}");
+                message = response.IsSuccessStatusCode ? await ReadJsonAsync(response) : null;
+                return message?["providerMessageId"] is not null;
+            },
+            TimeSpan.FromSeconds(timeoutSeconds),
+            $"the hand-over of message {messageId}");
+        return message!;
+    }
+
     public async Task<JsonObject> WaitForStatusAsync(string messageId, string status, int timeoutSeconds = 20)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeoutSeconds);

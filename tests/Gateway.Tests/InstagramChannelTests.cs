@@ -32,6 +32,7 @@ public sealed class InstagramChannelTests
 
         var id = (await client.SendAsync(Text("instagram", IgId, Igsid, "Je bestelling is onderweg.")))["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => meta.Sends.Count == 1, Patience, "one send at the Send API");
+        await client.WaitForHandOverAsync(id);
         var send = Assert.Single(meta.Sends);
         Assert.Equal(IgId, send.PageId); // POST /{IG_ID}/messages
         Assert.Equal("Bearer " + Token, send.Authorization);

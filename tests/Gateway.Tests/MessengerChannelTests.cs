@@ -33,6 +33,7 @@ public sealed class MessengerChannelTests
 
         var id = (await client.SendAsync(Text("messenger", PageId, Psid, "Je bestelling is onderweg.")))["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => messenger.Sends.Count == 1, Patience, "one send at the Send API");
+        await client.WaitForHandOverAsync(id);
         var send = Assert.Single(messenger.Sends);
         Assert.Equal(PageId, send.PageId);
         Assert.Equal("Bearer " + PageToken, send.Authorization);

@@ -29,10 +29,12 @@ public sealed class WhatsAppChannelTests
         var sent = await client.SendAsync(GatewayClient.WhatsAppText("+31612345678", "Je bestelling is onderweg."));
         var id = sent["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => meta.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the Cloud API");
+        var handedOver = await client.WaitForHandOverAsync(id);
         var send = Assert.Single(meta.Sends);
         Assert.Equal("Bearer " + Token, send.Authorization);
         Assert.Equal("31612345678", send.Json!["to"]!.GetValue<string>());
         Assert.Equal("Je bestelling is onderweg.", send.Json!["text"]!["body"]!.GetValue<string>());
+        Assert.Equal(send.Wamid, handedOver["providerMessageId"]!.GetValue<string>()); // the message shows the provider's id
 
         var delivered = DateTimeOffset.FromUnixTimeSeconds(1_790_000_000);
         var read = delivered.AddSeconds(30);
@@ -66,6 +68,7 @@ public sealed class WhatsAppChannelTests
 
         var first = (await client.SendAsync(GatewayClient.WhatsAppText("+31612345678", "een")))["id"]!.GetValue<string>();
         await Eventually.HoldsAsync(() => meta.Sends.Count == 1, TimeSpan.FromSeconds(20), "one send at the Cloud API");
+        await client.WaitForHandOverAsync(first);
         await meta.PostStatusAsync(webhook, AppSecret, meta.Sends[0].Wamid!, "read", DateTimeOffset.UtcNow);
         await client.WaitForStatusAsync(first, "read");
 

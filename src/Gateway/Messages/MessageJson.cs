@@ -24,7 +24,8 @@ internal static class MessageJson
         writer.WriteEndObject();
     }
 
-    public static void WriteMessage(Utf8JsonWriter writer, StoredMessage stored)
+    /// <param name="handoff">The hand-over to the channel, if it happened: its time and the provider's message id.</param>
+    public static void WriteMessage(Utf8JsonWriter writer, StoredMessage stored, Core.Channels.ChannelHandoff? handoff = null)
     {
         var message = stored.Message;
         writer.WriteStartObject();
@@ -58,6 +59,15 @@ internal static class MessageJson
         if (current.Code is not null)
         {
             writer.WriteString("statusCode"u8, current.Code);
+        }
+
+        if (handoff is not null)
+        {
+            writer.WriteString("handedOverAt"u8, handoff.At.UtcDateTime);
+            if (handoff.ProviderMessageId is { } providerMessageId)
+            {
+                writer.WriteString("providerMessageId"u8, providerMessageId);
+            }
         }
 
         writer.WriteStartArray("statusHistory"u8);

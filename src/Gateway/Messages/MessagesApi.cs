@@ -17,6 +17,7 @@ internal sealed partial class MessagesApi(
     IdempotencyGate idempotency,
     IConversationStore store,
     Core.Channels.IChannelAccountStore channelAccounts,
+    Core.Channels.IDeliveryLedger ledger,
     TimeProvider time,
     IOptions<GatewayOptions> options,
     ILogger<MessagesApi> logger)
@@ -138,8 +139,9 @@ internal sealed partial class MessagesApi(
             return;
         }
 
+        var handoff = await ledger.GetHandoffAsync(messageId, context.RequestAborted);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
-        MessageJson.WriteMessage(writer, stored);
+        MessageJson.WriteMessage(writer, stored, handoff);
         await JsonResponse.FinishAsync(context, writer);
     }
 
