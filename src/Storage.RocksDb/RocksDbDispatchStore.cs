@@ -56,7 +56,7 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
 
             foreach (var (webhookEvent, deliverAt) in writes.Events)
             {
-                if (webhooks.StagePublish(batch, webhookEvent, deliverAt, null, out var entry) && entry is not null)
+                if (webhooks.StagePublish(batch, webhookEvent, deliverAt, out var entry) && entry is not null)
                 {
                     (entries ??= []).Add(entry);
                 }

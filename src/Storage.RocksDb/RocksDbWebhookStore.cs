@@ -42,38 +42,42 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default)
     {
         using var batch = new WriteBatch();
-        if (!StagePublish(batch, webhookEvent, deliverAt, null, out var entry))
+        lock (Stream(webhookEvent.TenantId).Gate)
         {
-            return ValueTask.FromResult<OutboxEntry?>(null);
-        }
+            // Held until written: the tenant's stream has no gap even when the write fails.
+            if (!StagePublish(batch, webhookEvent, deliverAt, out var entry))
+            {
+                return ValueTask.FromResult<OutboxEntry?>(null);
+            }
 
-        try
-        {
-            database.Db.Write(batch, database.BufferedWrite);
-        }
-        catch
-        {
-            ForgetSequence(webhookEvent.TenantId);
-            throw;
-        }
+            try
+            {
+                database.Db.Write(batch, database.BufferedWrite);
+            }
+            catch
+            {
+                ForgetSequence(webhookEvent.TenantId);
+                throw;
+            }
 
-        return ValueTask.FromResult(entry);
+            return ValueTask.FromResult(entry);
+        }
     }
 
     /// <summary>
     /// Adds the event with the tenant's next sequence (and its outbox entry when the tenant has an
-    /// endpoint) to <paramref name="batch"/>, unless an event with its id is stored or already in
-    /// <paramref name="staged"/>. The sequence counts as used from here; if the batch is not
+    /// endpoint) to <paramref name="batch"/>, unless an event with its id is stored. The sequence
+    /// counts as used from here; if the batch is not
     /// written, <see cref="ForgetSequence"/> makes the next one read it from disk again.
     /// </summary>
-    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, DateTimeOffset deliverAt, HashSet<string>? staged, out OutboxEntry? entry)
+    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, DateTimeOffset deliverAt, out OutboxEntry? entry)
     {
         entry = null;
         var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
         var stream = Stream(webhookEvent.TenantId);
         lock (stream.Gate)
         {
-            if (database.Db.Get(idKey, _eventIds) is not null || (staged is not null && !staged.Add(webhookEvent.TenantId + "\u001f" + webhookEvent.Id)))
+            if (database.Db.Get(idKey, _eventIds) is not null)
             {
                 return false;
             }

@@ -3,11 +3,11 @@ using MessagingGateway.Core.Webhooks;
 namespace MessagingGateway.Core.Store;
 
 /// <summary>
-/// Where dispatch writes: a <see cref="DispatchWrites"/> goes to the store as one unit of work,
-/// and the writes of lanes that ask at the same time are combined (a group write). The embedded
-/// store writes one atomic batch per group; PostgreSQL would send one batch of statements per
-/// group; Cassandra would issue the group's rows as concurrent writes per partition (every row
-/// is an upsert or keyed by id, so a partial group replayed after a crash changes nothing twice).
+/// Where dispatch writes: a <see cref="DispatchWrites"/> goes to the store as one unit of work.
+/// The embedded store writes one atomic batch per unit (RocksDB combines units written at the
+/// same time); PostgreSQL would send one batch of statements per unit, one round trip; Cassandra
+/// would issue the unit's rows as concurrent writes per partition (every row is an upsert or
+/// keyed by id, so a unit partly written before a crash and replayed changes nothing twice).
 /// The write completes when its rows are readable, and hand-overs are durable.
 /// </summary>
 public interface IDispatchStore
