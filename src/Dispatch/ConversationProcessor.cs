@@ -193,22 +193,31 @@ public sealed partial class ConversationProcessor(
     /// </summary>
     private void RecordSent(Message message, List<StatusChange> history, ChannelHandoff handoff, DispatchWrites writes)
     {
-        if (handoff.SentAt is not { } at)
+        if (handoff.SentAt is { } at)
         {
-            return;
+            RecordReported(message, history, MessageStatus.Sent, at, null, writes);
         }
+    }
 
-        if (history.Find(change => change.Status == MessageStatus.Sent && change.At == at && change.Code is null) is { } seen)
+    /// <summary>
+    /// A status reported from outside (a receipt, the provider's answer), recorded once: reported
+    /// again (a replay), only its event is made sure of, as it may not have been stored before a
+    /// crash. Returns whether it was new.
+    /// </summary>
+    private bool RecordReported(Message message, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, DispatchWrites writes)
+    {
+        if (history.Find(change => change.Status == status && change.At == at && change.Code == code) is { } seen)
         {
             if (StatusProgress.Current(history, seen.Seq) == seen)
             {
                 Publish(WebhookEvents.Status(message, seen), writes);
             }
 
-            return;
+            return false;
         }
 
-        Record(message, history, MessageStatus.Sent, at, null, writes);
+        Record(message, history, status, at, code, writes);
+        return true;
     }
 
     private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, DispatchWrites writes, CancellationToken cancellationToken)
@@ -223,19 +232,11 @@ public sealed partial class ConversationProcessor(
         }
 
         var history = new List<StatusChange>(stored.StatusHistory);
-        var seen = history.Find(change => change.Status == receipt.Status && change.At == receipt.At && change.Code == receipt.Code);
-        if (seen is not null)
+        if (!RecordReported(stored.Message, history, receipt.Status, receipt.At, receipt.Code, writes))
         {
-            // A replayed receipt: its event may not have been stored before the crash.
-            if (StatusProgress.Current(history, seen.Seq) == seen)
-            {
-                Publish(WebhookEvents.Status(stored.Message, seen), writes);
-            }
-
             return;
         }
 
-        Record(stored.Message, history, receipt.Status, receipt.At, receipt.Code, writes);
         if (StatusProgress.Current(history).Status is MessageStatus.Read or MessageStatus.Failed)
         {
             _recent.Forget(receipt.MessageId); // the last receipt a message gets
