@@ -275,14 +275,15 @@ public sealed class DurabilityTests
         Assert.Equal(HttpStatusCode.OK, await meta.PostInboundTextAsync(webhook, AppSecret, "1122334455667", "31612340401", "Hallo?", "wamid.k9-2"));
 
         using var reader = new GatewayClient(second.BaseAddress, TestTenants.AcmeKey);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        List<System.Text.Json.Nodes.JsonObject> inbound;
-        do
-        {
-            await Task.Delay(50);
-            inbound = [.. (await reader.ReadEventsAsync()).Where(e => e["type"]!.GetValue<string>() == "message.inbound")];
-        }
-        while (!inbound.Any(e => e["data"]!["content"]!["text"]!.GetValue<string>() == "Hallo?") && DateTime.UtcNow < deadline);
+        List<System.Text.Json.Nodes.JsonObject> inbound = [];
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                inbound = [.. (await reader.ReadEventsAsync()).Where(e => e["type"]!.GetValue<string>() == "message.inbound")];
+                return inbound.Any(e => e["data"]!["content"]!["text"]!.GetValue<string>() == "Hallo?");
+            },
+            TimeSpan.FromSeconds(30),
+            "the second message's event");
 
         Assert.Equal(["Waar blijft mijn pakket?", "Hallo?"], inbound.Select(e => e["data"]!["content"]!["text"]!.GetValue<string>()));
         var conversation = inbound[0]["conversationId"]!.GetValue<string>();

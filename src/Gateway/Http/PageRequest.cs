@@ -12,17 +12,13 @@ internal readonly record struct PageRequest(int Limit, long AfterSeq)
     /// <param name="cursorName"><c>cursor</c> for pages, <c>after</c> for the event stream.</param>
     public static bool TryRead(HttpContext context, string cursorName, out PageRequest page, out ApiProblem? problem)
     {
-        var query = context.Request.Query;
-        var limit = DefaultLimit;
         page = default;
-        if (query.TryGetValue("limit", out var limitText)
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (!TryReadLimit(context, out var limit, out problem))
         {
-            problem = ApiProblem.Field("limit", $"must be a whole number from 1 to {MaxLimit}");
             return false;
         }
 
-        if (!PageCursor.TryDecode(query[cursorName], out var afterSeq))
+        if (!PageCursor.TryDecode(context.Request.Query[cursorName], out var afterSeq))
         {
             problem = ApiProblem.Field(cursorName, "is not a cursor returned by this endpoint");
             return false;
@@ -30,6 +26,21 @@ internal readonly record struct PageRequest(int Limit, long AfterSeq)
 
         page = new PageRequest(limit, afterSeq);
         problem = null;
+        return true;
+    }
+
+    /// <summary>The <c>limit</c> query parameter (default <see cref="DefaultLimit"/>), for lists with a cursor of their own.</summary>
+    public static bool TryReadLimit(HttpContext context, out int limit, out ApiProblem? problem)
+    {
+        limit = DefaultLimit;
+        problem = null;
+        if (context.Request.Query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        {
+            problem = ApiProblem.Field("limit", $"must be a whole number from 1 to {MaxLimit}");
+            return false;
+        }
+
         return true;
     }
 }

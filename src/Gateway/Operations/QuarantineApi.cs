@@ -24,15 +24,13 @@ internal sealed partial class QuarantineApi(IQuarantine quarantine, IMessageLog 
             return;
         }
 
-        var query = context.Request.Query;
-        var limit = PageRequest.DefaultLimit;
-        if (query.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PageRequest.MaxLimit))
+        if (!PageRequest.TryReadLimit(context, out var limit, out var problem))
         {
-            await ProblemWriter.WriteAsync(context, ApiProblem.Field("limit", $"must be a whole number from 1 to {PageRequest.MaxLimit}"));
+            await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
-        var after = query["after"].ToString() is { Length: > 0 } text ? text : null;
+        var after = context.Request.Query["after"].ToString() is { Length: > 0 } text ? text : null;
         var records = await quarantine.ListAsync(after, limit + 1, context.RequestAborted);
         var count = Math.Min(records.Count, limit);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
