@@ -38,9 +38,10 @@ public sealed partial class ConversationProcessor(
     /// <summary>Drops what is known about messages: their conversations may now be written by another dispatcher.</summary>
     public void Forget() => _recent.Clear();
 
-    public async ValueTask ProcessAsync(LogEnvelope envelope, CancellationToken cancellationToken)
+    /// <param name="partition">The log partition the record was read from (its events are numbered there).</param>
+    public async ValueTask ProcessAsync(LogEnvelope envelope, int partition, CancellationToken cancellationToken)
     {
-        var writes = new DispatchWrites();
+        var writes = new DispatchWrites(partition);
         if (envelope.Message is { } message)
         {
             backlog?.Dispatched(); // taken: a send that then waits on its channel's retries holds up no intake

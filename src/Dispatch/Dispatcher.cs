@@ -194,7 +194,7 @@ public sealed partial class Dispatcher(
         {
             try
             {
-                await processor.ProcessAsync(envelope, cancellationToken);
+                await processor.ProcessAsync(envelope, entry.Position.Partition, cancellationToken);
                 Interlocked.Increment(ref _processed);
                 return;
             }

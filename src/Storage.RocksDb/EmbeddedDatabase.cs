@@ -40,6 +40,7 @@ public sealed class EmbeddedDatabase : IDisposable
     internal const string ChannelAccountsBySenderFamily = "channel_accounts_by_sender";
     internal const string ProviderMessageIdsFamily = "provider_message_ids";
     internal const string QuarantineFamily = "quarantine";
+    internal const string StoreMetaFamily = "store_meta";
 
     private static readonly string[] Families =
     [
@@ -49,7 +50,7 @@ public sealed class EmbeddedDatabase : IDisposable
         SubscriptionsFamily, EventsFamily, EventIdsFamily, OutboxFamily, DeadLettersFamily,
         PaymentsFamily, PaymentsByConversationFamily, PaymentsByProviderFamily, OpenPaymentsFamily, RefundsFamily, UnsentRefundsFamily,
         ProviderStateFamily, ChannelAccountsFamily, ChannelAccountsBySenderFamily, ProviderMessageIdsFamily,
-        QuarantineFamily,
+        QuarantineFamily, StoreMetaFamily,
     ];
 
     /// <summary>

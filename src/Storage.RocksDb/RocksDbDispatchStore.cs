@@ -31,11 +31,11 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
             conversations.PutAccepted(writes.Accepted);
         }
 
-        // A conversation is one tenant's: its events take that tenant's next sequences, held until
-        // written, so the tenant's stream has no gap even when a write fails.
+        // A conversation is one tenant's, in one partition: its events take the next sequences of
+        // that stream, held until written, so the stream has no gap even when a write fails.
         using var batch = new WriteBatch();
         List<OutboxEntry>? entries = null;
-        var stream = writes.Events.Count > 0 ? webhooks.StreamGate(writes.Events[0].Event.TenantId) : null;
+        var stream = writes.Events.Count > 0 ? webhooks.StreamGate(writes.Events[0].Event.TenantId, writes.Partition) : null;
         stream?.Enter();
         try
         {
@@ -56,7 +56,7 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
 
             foreach (var (webhookEvent, deliverAt) in writes.Events)
             {
-                if (webhooks.StagePublish(batch, webhookEvent, deliverAt, out var entry) && entry is not null)
+                if (webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, out var entry) && entry is not null)
                 {
                     (entries ??= []).Add(entry);
                 }
@@ -68,7 +68,7 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
         {
             foreach (var (webhookEvent, _) in writes.Events)
             {
-                webhooks.ForgetSequence(webhookEvent.TenantId);
+                webhooks.ForgetSequence(webhookEvent.TenantId, writes.Partition);
             }
 
             throw;

@@ -9,10 +9,10 @@ using RocksDbSharp;
 namespace MessagingGateway.Storage.RocksDb;
 
 /// <summary>
-/// Webhook subscriptions, the per-tenant event stream, the outbox and dead letters. Stream
-/// sequences are assigned under the tenant's lock together with the write, so a reader following
-/// the stream with a cursor never sees a later event before an earlier one; tenants publish
-/// side by side.
+/// Webhook subscriptions, the tenants' event streams, the outbox and dead letters. A tenant has a
+/// stream per log partition; its sequences are assigned under that stream's lock together with
+/// the write, so a reader following it with a cursor never sees a later event before an earlier
+/// one, while partitions (and tenants) publish side by side.
 /// </summary>
 public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookStore
 {
@@ -21,7 +21,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     private readonly ColumnFamilyHandle _eventIds = database.Family(EmbeddedDatabase.EventIdsFamily);
     private readonly ColumnFamilyHandle _outbox = database.Family(EmbeddedDatabase.OutboxFamily);
     private readonly ColumnFamilyHandle _deadLetters = database.Family(EmbeddedDatabase.DeadLettersFamily);
-    private readonly ConcurrentDictionary<string, TenantStream> _streams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string TenantId, int Partition), TenantStream> _streams = new();
     private readonly Lock _outboxLock = new();
     private readonly ConcurrentDictionary<string, WebhookSubscription?> _subscriptionCache = new(StringComparer.Ordinal);
 
@@ -30,7 +30,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {
-        lock (Stream(subscription.TenantId).Gate)
+        lock (_subscriptionCache)
         {
             database.Db.Put(Encoding.UTF8.GetBytes(subscription.TenantId), JsonSerializer.SerializeToUtf8Bytes(subscription, CoreJsonContext.Default.WebhookSubscription), _subscriptions, database.SyncedWrite);
             _subscriptionCache[subscription.TenantId] = subscription;
@@ -42,10 +42,10 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default)
     {
         using var batch = new WriteBatch();
-        lock (Stream(webhookEvent.TenantId).Gate)
+        lock (StreamGate(webhookEvent.TenantId, webhookEvent.Partition))
         {
-            // Held until written: the tenant's stream has no gap even when the write fails.
-            if (!StagePublish(batch, webhookEvent, deliverAt, out var entry))
+            // Held until written: the stream has no gap even when the write fails.
+            if (!StagePublish(batch, webhookEvent, webhookEvent.Partition, deliverAt, out var entry))
             {
                 return ValueTask.FromResult<OutboxEntry?>(null);
             }
@@ -56,7 +56,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             }
             catch
             {
-                ForgetSequence(webhookEvent.TenantId);
+                ForgetSequence(webhookEvent.TenantId, webhookEvent.Partition);
                 throw;
             }
 
@@ -65,16 +65,16 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     }
 
     /// <summary>
-    /// Adds the event with the tenant's next sequence (and its outbox entry when the tenant has an
-    /// endpoint) to <paramref name="batch"/>, unless an event with its id is stored. The sequence
-    /// counts as used from here; if the batch is not
+    /// Adds the event with the next sequence of its tenant's stream in <paramref name="partition"/>
+    /// (and its outbox entry when the tenant has an endpoint) to <paramref name="batch"/>, unless an
+    /// event with its id is stored. The sequence counts as used from here; if the batch is not
     /// written, <see cref="ForgetSequence"/> makes the next one read it from disk again.
     /// </summary>
-    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, DateTimeOffset deliverAt, out OutboxEntry? entry)
+    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, int partition, DateTimeOffset deliverAt, out OutboxEntry? entry)
     {
         entry = null;
         var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
-        var stream = Stream(webhookEvent.TenantId);
+        var stream = Stream(webhookEvent.TenantId, partition);
         lock (stream.Gate)
         {
             if (database.Db.Get(idKey, _eventIds) is not null)
@@ -84,22 +84,23 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
             if (stream.LastSeq < 0)
             {
-                stream.LastSeq = LastSeqOnDisk(webhookEvent.TenantId);
+                stream.LastSeq = LastSeqOnDisk(webhookEvent.TenantId, partition);
             }
 
             var seq = stream.LastSeq + 1;
-            var stored = webhookEvent with { Seq = seq };
-            var key = StoreKeys.TenantSeq(stored.TenantId, seq);
-            var seqBytes = new byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(seqBytes, seq);
+            var stored = webhookEvent with { Seq = seq, Partition = partition };
+            var key = StoreKeys.TenantPartitionSeq(stored.TenantId, partition, seq);
+            var place = new byte[12];
+            BinaryPrimitives.WriteInt32BigEndian(place, partition);
+            BinaryPrimitives.WriteInt64BigEndian(place.AsSpan(4), seq);
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(stored, CoreJsonContext.Default.WebhookEvent), _events);
-            batch.Put(idKey, seqBytes, _eventIds);
+            batch.Put(idKey, place, _eventIds);
 
             // A tenant without an endpoint reads its events through GET /v1/events; queueing
             // deliveries nobody will receive would only cost a write and a delete per event.
             if (Subscription(stored.TenantId) is not null)
             {
-                entry = new OutboxEntry(stored.TenantId, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
+                entry = new OutboxEntry(stored.TenantId, partition, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
                 batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             }
 
@@ -108,24 +109,24 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         }
     }
 
-    /// <summary>The lock of the tenant's stream (its sequences and publishing), for staging and writing as one step.</summary>
-    internal Lock StreamGate(string tenantId) => Stream(tenantId).Gate;
+    /// <summary>The lock of the tenant's stream in a partition (its sequences and publishing), for staging and writing as one step.</summary>
+    internal Lock StreamGate(string tenantId, int partition) => Stream(tenantId, partition).Gate;
 
-    /// <summary>A staged batch was not written: the tenant's next sequence is read from disk again.</summary>
-    internal void ForgetSequence(string tenantId)
+    /// <summary>A staged batch was not written: the stream's next sequence is read from disk again.</summary>
+    internal void ForgetSequence(string tenantId, int partition)
     {
-        var stream = Stream(tenantId);
+        var stream = Stream(tenantId, partition);
         lock (stream.Gate)
         {
             stream.LastSeq = -1;
         }
     }
 
-    public ValueTask<WebhookEvent?> GetEventAsync(string tenantId, long seq, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(ReadEvent(tenantId, seq));
+    public ValueTask<WebhookEvent?> GetEventAsync(string tenantId, int partition, long seq, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadEvent(tenantId, partition, seq));
 
-    public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, afterSeq, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent)!));
+    public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, partition, afterSeq, samePartition: true, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent)!));
 
     public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default)
     {
@@ -141,7 +142,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.TenantSeq(entry.TenantId, entry.EventSeq);
+        var key = StoreKeys.TenantPartitionSeq(entry.TenantId, entry.Partition, entry.EventSeq);
         lock (_outboxLock)
         {
             // Only an entry still in the outbox is updated: a completed one must not come back.
@@ -158,7 +159,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     {
         lock (_outboxLock)
         {
-            database.Db.Remove(StoreKeys.TenantSeq(entry.TenantId, entry.EventSeq), _outbox, database.BufferedWrite);
+            database.Db.Remove(StoreKeys.TenantPartitionSeq(entry.TenantId, entry.Partition, entry.EventSeq), _outbox, database.BufferedWrite);
         }
 
         return ValueTask.CompletedTask;
@@ -166,7 +167,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.TenantSeq(deadLetter.Entry.TenantId, deadLetter.Entry.EventSeq);
+        var key = StoreKeys.TenantPartitionSeq(deadLetter.Entry.TenantId, deadLetter.Entry.Partition, deadLetter.Entry.EventSeq);
         lock (_outboxLock)
         {
             using var batch = new WriteBatch();
@@ -178,18 +179,18 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IReadOnlyList<DeadLetter>>(ReadRange(_deadLetters, tenantId, afterSeq, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.DeadLetter)!));
+    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, int afterPartition, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<DeadLetter>>(ReadRange(_deadLetters, tenantId, afterPartition, afterSeq, samePartition: false, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.DeadLetter)!));
 
     public ValueTask<OutboxEntry?> RedeliverAsync(string tenantId, string eventId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var idKey = StoreKeys.TenantPrefixed(tenantId, Encoding.UTF8.GetBytes(eventId));
-        if (database.Db.Get(idKey, _eventIds) is not { } seqBytes)
+        if (database.Db.Get(idKey, _eventIds) is not { } place)
         {
             return ValueTask.FromResult<OutboxEntry?>(null);
         }
 
-        var key = StoreKeys.TenantSeq(tenantId, BinaryPrimitives.ReadInt64BigEndian(seqBytes));
+        var key = StoreKeys.TenantPartitionSeq(tenantId, BinaryPrimitives.ReadInt32BigEndian(place), BinaryPrimitives.ReadInt64BigEndian(place.AsSpan(4)));
         lock (_outboxLock)
         {
             if (database.Db.Get(key, _deadLetters) is not { } row)
@@ -218,28 +219,29 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
         var row = database.Db.Get(Encoding.UTF8.GetBytes(tenantId), _subscriptions);
         var subscription = row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookSubscription);
-        lock (Stream(tenantId).Gate)
+        lock (_subscriptionCache)
         {
             return _subscriptionCache.GetOrAdd(tenantId, subscription);
         }
     }
 
-    private WebhookEvent? ReadEvent(string tenantId, long seq)
+    private WebhookEvent? ReadEvent(string tenantId, int partition, long seq)
     {
-        var row = database.Db.Get(StoreKeys.TenantSeq(tenantId, seq), _events);
+        var row = database.Db.Get(StoreKeys.TenantPartitionSeq(tenantId, partition, seq), _events);
         return row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent);
     }
 
-    private List<T> ReadRange<T>(ColumnFamilyHandle family, string tenantId, long afterSeq, int limit, Func<byte[], T> read)
+    /// <summary>Rows after (partition, seq); only that partition's when <paramref name="samePartition"/>, else on through the next ones.</summary>
+    private List<T> ReadRange<T>(ColumnFamilyHandle family, string tenantId, int partition, long afterSeq, bool samePartition, int limit, Func<byte[], T> read)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var prefix = StoreKeys.TenantPrefixed(tenantId, []);
         var items = new List<T>(Math.Min(limit, 256));
         using var iterator = database.Db.NewIterator(family);
-        for (iterator.Seek(StoreKeys.TenantSeq(tenantId, afterSeq + 1)); iterator.Valid() && items.Count < limit; iterator.Next())
+        for (iterator.Seek(StoreKeys.TenantPartitionSeq(tenantId, partition, afterSeq + 1)); iterator.Valid() && items.Count < limit; iterator.Next())
         {
             var key = iterator.GetKeySpan();
-            if (key.Length != prefix.Length + 8 || !key.StartsWith(prefix))
+            if (key.Length != prefix.Length + 12 || !key.StartsWith(prefix) || (samePartition && StoreKeys.TrailingPartition(key) != partition))
             {
                 break;
             }
@@ -250,20 +252,21 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         return items;
     }
 
-    private TenantStream Stream(string tenantId) => _streams.GetOrAdd(tenantId, static _ => new TenantStream());
+    private TenantStream Stream(string tenantId, int partition) => _streams.GetOrAdd((tenantId, partition), static _ => new TenantStream());
 
-    /// <summary>The last stream sequence on disk: found once per tenant, then counted in memory.</summary>
-    private long LastSeqOnDisk(string tenantId)
+    /// <summary>The last sequence of the stream on disk: found once per stream, then counted in memory.</summary>
+    private long LastSeqOnDisk(string tenantId, int partition)
     {
         using var iterator = database.Db.NewIterator(_events);
-        iterator.SeekForPrev(StoreKeys.TenantSeq(tenantId, long.MaxValue));
+        iterator.SeekForPrev(StoreKeys.TenantPartitionSeq(tenantId, partition, long.MaxValue));
         var prefix = StoreKeys.TenantPrefixed(tenantId, []);
-        return iterator.Valid() && iterator.GetKeySpan().Length == prefix.Length + 8 && iterator.GetKeySpan().StartsWith(prefix)
-            ? StoreKeys.TrailingSeq(iterator.GetKeySpan())
+        var key = iterator.Valid() ? iterator.GetKeySpan() : default;
+        return key.Length == prefix.Length + 12 && key.StartsWith(prefix) && StoreKeys.TrailingPartition(key) == partition
+            ? StoreKeys.TrailingSeq(key)
             : 0;
     }
 
-    /// <summary>One tenant's publishing: its lock and the last sequence it assigned (-1 until read from disk).</summary>
+    /// <summary>One tenant's publishing in one partition: its lock and the last sequence it assigned (-1 until read from disk).</summary>
     private sealed class TenantStream
     {
         public Lock Gate { get; } = new();

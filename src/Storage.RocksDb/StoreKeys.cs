@@ -68,12 +68,16 @@ internal static class StoreKeys
         return key;
     }
 
-    public static byte[] TenantSeq(string tenantId, long seq)
+    /// <summary>An event's key: tenant, then its log partition and sequence, big-endian so keys sort by both.</summary>
+    public static byte[] TenantPartitionSeq(string tenantId, int partition, long seq)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, seq);
+        Span<byte> bytes = stackalloc byte[12];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, partition);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[4..], seq);
         return TenantPrefixed(tenantId, bytes);
     }
+
+    public static int TrailingPartition(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt32BigEndian(key[^12..]);
 
     public static long TrailingSeq(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[^8..]);
 }

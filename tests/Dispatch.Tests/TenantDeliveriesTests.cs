@@ -149,7 +149,7 @@ public sealed class TenantDeliveriesTests : IDisposable
     }
 
     private static OutboxEntry Entry(string conversation, long seq, DateTimeOffset due) =>
-        new("tenant", seq, "evt_" + seq, conversation, 0, null, due, null);
+        new("tenant", 0, seq, "evt_" + seq, conversation, 0, null, due, null);
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -9,10 +9,10 @@ internal sealed class FailingWebhookStore(IWebhookStore inner) : IWebhookStore
 
     public void FailNextEventReads(int count) => Volatile.Write(ref _failEventReads, count);
 
-    public ValueTask<WebhookEvent?> GetEventAsync(string tenantId, long seq, CancellationToken cancellationToken = default) =>
+    public ValueTask<WebhookEvent?> GetEventAsync(string tenantId, int partition, long seq, CancellationToken cancellationToken = default) =>
         Interlocked.Decrement(ref _failEventReads) >= 0
             ? throw new IOException("injected: the store cannot read right now")
-            : inner.GetEventAsync(tenantId, seq, cancellationToken);
+            : inner.GetEventAsync(tenantId, partition, seq, cancellationToken);
 
     public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, CancellationToken cancellationToken = default) => inner.GetSubscriptionAsync(tenantId, cancellationToken);
 
@@ -20,7 +20,7 @@ internal sealed class FailingWebhookStore(IWebhookStore inner) : IWebhookStore
 
     public ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default) => inner.PublishAsync(webhookEvent, deliverAt, cancellationToken);
 
-    public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(tenantId, afterSeq, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(tenantId, partition, afterSeq, limit, cancellationToken);
 
     public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default) => inner.ReadOutboxAsync(cancellationToken);
 
@@ -30,7 +30,7 @@ internal sealed class FailingWebhookStore(IWebhookStore inner) : IWebhookStore
 
     public ValueTask DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken = default) => inner.DeadLetterAsync(deadLetter, cancellationToken);
 
-    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) => inner.ReadDeadLettersAsync(tenantId, afterSeq, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, int afterPartition, long afterSeq, int limit, CancellationToken cancellationToken = default) => inner.ReadDeadLettersAsync(tenantId, afterPartition, afterSeq, limit, cancellationToken);
 
     public ValueTask<OutboxEntry?> RedeliverAsync(string tenantId, string eventId, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.RedeliverAsync(tenantId, eventId, now, cancellationToken);
 }

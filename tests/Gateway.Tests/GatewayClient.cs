@@ -103,23 +103,27 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
     }
 
     /// <summary>The tenant's whole event stream, following cursors.</summary>
-    public async Task<List<JsonObject>> ReadEventsAsync()
+    public async Task<List<JsonObject>> ReadEventsAsync() => (await ReadEventsAsync(pageSize: 200, after: null)).Events;
+
+    /// <summary>The tenant's event stream after <paramref name="after"/>, page by page, and the cursor it ends at.</summary>
+    public async Task<(List<JsonObject> Events, string? Cursor)> ReadEventsAsync(int pageSize, string? after)
     {
         var events = new List<JsonObject>();
-        string? cursor = null;
+        var cursor = after;
         while (true)
         {
-            using var response = await GetAsync("/v1/events?limit=200" + (cursor is null ? "" : "&after=" + cursor));
+            using var response = await GetAsync($"/v1/events?limit={pageSize}" + (cursor is null ? "" : "&after=" + cursor));
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
             var page = await ReadJsonAsync(response);
             var items = page["items"]!.AsArray();
+            Assert.True(items.Count <= pageSize);
+            cursor = page["nextCursor"]!.GetValue<string>();
             if (items.Count == 0)
             {
-                return events;
+                return (events, cursor);
             }
 
             events.AddRange(items.Select(item => item!.AsObject()));
-            cursor = page["nextCursor"]!.GetValue<string>();
         }
     }
 

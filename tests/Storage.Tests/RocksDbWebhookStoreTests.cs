@@ -29,7 +29,7 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
     {
         Assert.Null(await _store.PublishAsync(Event("evt_1"), T0));
 
-        var stored = Assert.Single(await _store.ReadEventsAsync("t1", 0, 10));
+        var stored = Assert.Single(await _store.ReadEventsAsync("t1", 0, 0, 10));
         Assert.Equal(("evt_1", 1L), (stored.Id, stored.Seq));
         Assert.Empty(await _store.ReadOutboxAsync());
     }
@@ -46,7 +46,7 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
         Assert.Null(await _store.PublishAsync(Event("evt_after"), T0.AddSeconds(2)));
 
         Assert.Equal(["evt_after"], (await _store.ReadOutboxAsync()).Select(e => e.EventId));
-        Assert.Equal(["evt_before", "evt_after"], (await _store.ReadEventsAsync("t1", 0, 10)).Select(e => e.Id));
+        Assert.Equal(["evt_before", "evt_after"], (await _store.ReadEventsAsync("t1", 0, 0, 10)).Select(e => e.Id));
     }
 
     [Fact]
@@ -66,27 +66,61 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Tenants_publishing_at_once_each_get_their_own_gapless_sequence_in_stream_order()
+    public async Task Tenants_publishing_at_once_get_a_gapless_sequence_per_tenant_and_partition_in_stream_order()
     {
-        const int PerTenant = 400;
+        const int PerStream = 200;
         string[] tenants = ["t1", "t2", "t3"];
-        await Task.WhenAll(tenants.SelectMany(tenant => Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        int[] partitions = [0, 1, 7];
+        await Task.WhenAll(tenants.SelectMany(tenant => partitions.SelectMany(partition => Enumerable.Range(0, 2).Select(worker => Task.Run(async () =>
         {
-            for (var i = worker; i < PerTenant; i += 4)
+            for (var i = worker; i < PerStream; i += 2)
             {
-                await _store.PublishAsync(Event($"evt_{tenant}_{i}", tenant), T0);
+                await _store.PublishAsync(Event($"evt_{tenant}_{partition}_{i}", tenant, partition), T0);
             }
-        }))));
+        })))));
 
         foreach (var tenant in tenants)
         {
-            var events = await _store.ReadEventsAsync(tenant, 0, PerTenant + 1);
-            Assert.Equal(Enumerable.Range(1, PerTenant).Select(seq => (long)seq), events.Select(e => e.Seq));
-            Assert.All(events, e => Assert.Equal(tenant, e.TenantId));
-            Assert.Equal(PerTenant, events.Select(e => e.Id).Distinct().Count());
+            foreach (var partition in partitions)
+            {
+                var events = await _store.ReadEventsAsync(tenant, partition, 0, PerStream + 1);
+                Assert.Equal(Enumerable.Range(1, PerStream).Select(seq => (long)seq), events.Select(e => e.Seq));
+                Assert.All(events, e => Assert.Equal((tenant, partition), (e.TenantId, e.Partition)));
+                Assert.Equal(PerStream, events.Select(e => e.Id).Distinct().Count());
+            }
+
+            Assert.Empty(await _store.ReadEventsAsync(tenant, 2, 0, 10));
         }
     }
 
-    private static WebhookEvent Event(string id, string tenant = "t1") =>
-        new(id, "message.status", tenant, "cnv_a", T0, Encoding.UTF8.GetBytes("{\"id\":\"" + id + "\"}"));
+    [Fact]
+    public async Task Dead_letters_are_listed_by_partition_then_sequence_and_redelivered_by_event_id()
+    {
+        await _store.PutSubscriptionAsync(new WebhookSubscription("t1", "http://127.0.0.1:9/hook", ["whsec_x"], T0));
+        var entries = new List<OutboxEntry>();
+        foreach (var (id, partition) in new[] { ("evt_a", 3), ("evt_b", 1), ("evt_c", 3), ("evt_d", 0) })
+        {
+            entries.Add((await _store.PublishAsync(Event(id, "t1", partition), T0))!);
+        }
+
+        foreach (var entry in entries)
+        {
+            await _store.DeadLetterAsync(new DeadLetter(entry, T0, "HTTP 500"));
+        }
+
+        Assert.Empty(await _store.ReadOutboxAsync());
+        var all = await _store.ReadDeadLettersAsync("t1", 0, 0, 10);
+        Assert.Equal(["evt_d", "evt_b", "evt_a", "evt_c"], all.Select(d => d.Entry.EventId));
+        var afterB = await _store.ReadDeadLettersAsync("t1", 1, 1, 10);
+        Assert.Equal(["evt_a", "evt_c"], afterB.Select(d => d.Entry.EventId));
+
+        var redelivered = await _store.RedeliverAsync("t1", "evt_c", T0.AddHours(1));
+        Assert.Equal((3, 2L), (redelivered!.Partition, redelivered.EventSeq));
+        Assert.Equal("evt_c", (await _store.GetEventAsync("t1", 3, 2))!.Id);
+        Assert.Equal(["evt_c"], (await _store.ReadOutboxAsync()).Select(e => e.EventId));
+        Assert.Equal(["evt_d", "evt_b", "evt_a"], (await _store.ReadDeadLettersAsync("t1", 0, 0, 10)).Select(d => d.Entry.EventId));
+    }
+
+    private static WebhookEvent Event(string id, string tenant = "t1", int partition = 0) =>
+        new(id, "message.status", tenant, "cnv_a", T0, Encoding.UTF8.GetBytes("{\"id\":\"" + id + "\"}"), Partition: partition);
 }

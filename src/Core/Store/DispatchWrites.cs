@@ -9,13 +9,16 @@ namespace MessagingGateway.Core.Store;
 /// and their outbox entries), collected so that <see cref="IDispatchStore"/> writes them as one
 /// unit of work instead of one write each. Not thread-safe: one conversation lane fills it.
 /// </summary>
-public sealed class DispatchWrites
+/// <param name="partition">The log partition of the record being processed: its events are numbered in that partition's stream.</param>
+public sealed class DispatchWrites(int partition)
 {
     private readonly List<Message> _accepted = [];
     private readonly List<TimelineAppend> _timeline = [];
     private readonly List<(Guid MessageId, StatusChange Change)> _statuses = [];
     private readonly List<ChannelHandoff> _handoffs = [];
     private readonly List<(WebhookEvent Event, DateTimeOffset DeliverAt)> _events = [];
+
+    public int Partition => partition;
 
     /// <summary>Messages whose rows the accepting process did not write (it stopped after the append).</summary>
     public IReadOnlyList<Message> Accepted => _accepted;
@@ -26,7 +29,7 @@ public sealed class DispatchWrites
 
     public IReadOnlyList<ChannelHandoff> Handoffs => _handoffs;
 
-    /// <summary>Events to store unless stored before (same id); the store gives each its sequence.</summary>
+    /// <summary>Events to store unless stored before (same id); the store gives each its sequence in <see cref="Partition"/>.</summary>
     public IReadOnlyList<(WebhookEvent Event, DateTimeOffset DeliverAt)> Events => _events;
 
     public bool IsEmpty => _accepted.Count == 0 && _timeline.Count == 0 && _statuses.Count == 0 && _handoffs.Count == 0 && _events.Count == 0;

@@ -1,8 +1,8 @@
 namespace MessagingGateway.Core.Webhooks;
 
 /// <summary>
-/// Subscriptions, the per-tenant event stream, the delivery outbox and dead letters. Every read
-/// is by tenant (the partition key); events cluster by their stream sequence.
+/// Subscriptions, the tenants' event streams, the delivery outbox and dead letters. Every read
+/// is by tenant and log partition (the partition key); events cluster by their sequence in it.
 /// </summary>
 public interface IWebhookStore
 {
@@ -11,17 +11,18 @@ public interface IWebhookStore
     ValueTask PutSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the event unless one with its id exists and, when the tenant has a webhook endpoint,
+    /// Stores the event with the next sequence of its tenant's stream in <see cref="WebhookEvent.Partition"/>
+    /// unless one with its id exists and, when the tenant has a webhook endpoint,
     /// with it an outbox entry due at <paramref name="deliverAt"/>: both or neither. Returns the new
     /// outbox entry, or null when the event was stored before (a replay) or there is no endpoint
     /// (events from before an endpoint is configured are read through the events API).
     /// </summary>
     ValueTask<OutboxEntry?> PublishAsync(WebhookEvent webhookEvent, DateTimeOffset deliverAt, CancellationToken cancellationToken = default);
 
-    ValueTask<WebhookEvent?> GetEventAsync(string tenantId, long seq, CancellationToken cancellationToken = default);
+    ValueTask<WebhookEvent?> GetEventAsync(string tenantId, int partition, long seq, CancellationToken cancellationToken = default);
 
-    /// <summary>The tenant's events with sequence greater than <paramref name="afterSeq"/>, in order.</summary>
-    ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default);
+    /// <summary>The tenant's events in <paramref name="partition"/> with sequence greater than <paramref name="afterSeq"/>, in order.</summary>
+    ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Every pending outbox entry of every tenant (read once at start).</summary>
     ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default);
@@ -34,7 +35,8 @@ public interface IWebhookStore
     /// <summary>Moves the entry from the outbox to the dead letters.</summary>
     ValueTask DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken = default);
 
-    ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default);
+    /// <summary>The tenant's dead letters after the given place, ordered by partition, then sequence.</summary>
+    ValueTask<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(string tenantId, int afterPartition, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Moves a dead letter back to the outbox, due now; null if the tenant has no such dead letter.</summary>
     ValueTask<OutboxEntry?> RedeliverAsync(string tenantId, string eventId, DateTimeOffset now, CancellationToken cancellationToken = default);

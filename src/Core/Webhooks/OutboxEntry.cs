@@ -1,8 +1,9 @@
 namespace MessagingGateway.Core.Webhooks;
 
-/// <summary>An event still to be delivered to its tenant's endpoint, with its retry state.</summary>
+/// <summary>An event still to be delivered to its tenant's endpoint, with its retry state; keyed like its event (tenant, partition, sequence).</summary>
 public sealed record OutboxEntry(
     string TenantId,
+    int Partition,
     long EventSeq,
     string EventId,
     string ConversationId,

@@ -109,7 +109,7 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
     private async Task<DeliveryAttempt> AttemptOnceAsync(OutboxEntry entry, CancellationToken stopping)
     {
         var subscription = await store.GetSubscriptionAsync(entry.TenantId, stopping);
-        var webhookEvent = await store.GetEventAsync(entry.TenantId, entry.EventSeq, stopping);
+        var webhookEvent = await store.GetEventAsync(entry.TenantId, entry.Partition, entry.EventSeq, stopping);
         if (subscription is null || webhookEvent is null)
         {
             // No endpoint configured: the event stays readable through GET /v1/events.

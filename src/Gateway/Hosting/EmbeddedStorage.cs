@@ -22,6 +22,12 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
         Database = EmbeddedDatabase.Open(options.DataDir, holdsLog: embeddedLog);
         try
         {
+            var moved = EventStreamUpgrade.Run(Database, options.Partitions);
+            if (moved > 0)
+            {
+                LogEventsUpgraded(moved);
+            }
+
             Log = embeddedLog ? new EmbeddedLog(Database, new EmbeddedLogOptions { PartitionCount = options.Partitions }) : null;
         }
         catch
@@ -101,6 +107,9 @@ public sealed partial class EmbeddedStorage : IAsyncDisposable
             LogSweepFailed(ex);
         }
     }
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Moved {Count} events into per-partition streams (cursors from before start again)")]
+    private partial void LogEventsUpgraded(int count);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Debug, Message = "Swept {Count} expired idempotency entries")]
     private partial void LogSwept(int count);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Validation;
 using MessagingGateway.Core.Webhooks;
 using MessagingGateway.Dispatch.Webhooks;
@@ -14,7 +15,7 @@ namespace MessagingGateway.Gateway.Webhooks;
 /// <c>PUT/GET /v1/webhook</c>, the dead letters, and <c>GET /v1/events</c> (the tenant's event
 /// stream from a cursor, for replay or for polling instead of webhooks).
 /// </summary>
-internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer deliverer, WebhookTargetPolicy policy, IServer server, TimeProvider time)
+internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer deliverer, WebhookTargetPolicy policy, IServer server, IMessageLog log, TimeProvider time)
 {
     private const long MaxBodyBytes = 16 * 1024;
 
@@ -116,21 +117,27 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
     public async Task ListDeadLettersAsync(HttpContext context)
     {
         var tenant = context.Tenant();
-        if (!PageRequest.TryRead(context, "cursor", out var page, out var problem))
+        if (!PageRequest.TryReadLimit(context, out var limit, out var problem))
         {
             await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
-        var deadLetters = await store.ReadDeadLettersAsync(tenant.Id, page.AfterSeq, page.Limit + 1, context.RequestAborted);
-        var count = Math.Min(deadLetters.Count, page.Limit);
+        if (!PageCursor.TryDecode(context.Request.Query["cursor"], out int afterPartition, out long afterSeq))
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.Field("cursor", "is not a cursor returned by this endpoint"));
+            return;
+        }
+
+        var deadLetters = await store.ReadDeadLettersAsync(tenant.Id, afterPartition, afterSeq, limit + 1, context.RequestAborted);
+        var count = Math.Min(deadLetters.Count, limit);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
         writer.WriteStartObject();
         writer.WriteStartArray("items"u8);
         for (var i = 0; i < count; i++)
         {
             var (entry, deadAt, reason) = deadLetters[i];
-            var webhookEvent = await store.GetEventAsync(tenant.Id, entry.EventSeq, context.RequestAborted);
+            var webhookEvent = await store.GetEventAsync(tenant.Id, entry.Partition, entry.EventSeq, context.RequestAborted);
             writer.WriteStartObject();
             writer.WriteString("id"u8, entry.EventId);
             WriteOptional(writer, "type"u8, webhookEvent?.Type);
@@ -149,7 +156,16 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
         }
 
         writer.WriteEndArray();
-        WriteNextCursor(writer, deadLetters.Count > page.Limit ? deadLetters[count - 1].Entry.EventSeq : null);
+        if (deadLetters.Count > limit)
+        {
+            var last = deadLetters[count - 1].Entry;
+            writer.WriteString("nextCursor"u8, PageCursor.Encode(last.Partition, last.EventSeq));
+        }
+        else
+        {
+            writer.WriteNull("nextCursor"u8);
+        }
+
         writer.WriteEndObject();
         await JsonResponse.FinishAsync(context, writer);
     }
@@ -180,13 +196,19 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
     public async Task ListEventsAsync(HttpContext context)
     {
         var tenant = context.Tenant();
-        if (!PageRequest.TryRead(context, "after", out var page, out var problem))
+        if (!PageRequest.TryReadLimit(context, out var limit, out var problem))
         {
             await ProblemWriter.WriteAsync(context, problem!);
             return;
         }
 
-        var events = await store.ReadEventsAsync(tenant.Id, page.AfterSeq, page.Limit, context.RequestAborted);
+        if (!EventCursor.TryDecode(context.Request.Query["after"], log.PartitionCount, out var cursor))
+        {
+            await ProblemWriter.WriteAsync(context, ApiProblem.Field("after", "is not a cursor returned by this endpoint (cursors from before events were numbered per partition start again without it)"));
+            return;
+        }
+
+        var events = await EventStream.ReadAsync(store, tenant.Id, cursor, limit, context.RequestAborted);
         var writer = JsonResponse.Start(context, StatusCodes.Status200OK);
         writer.WriteStartObject();
         writer.WriteStartArray("items"u8);
@@ -196,21 +218,9 @@ internal sealed class WebhooksApi(IWebhookStore store, WebhookDeliverer delivere
         }
 
         writer.WriteEndArray();
-        WriteNextCursor(writer, events.Count > 0 ? events[^1].Seq : page.AfterSeq);
+        writer.WriteString("nextCursor"u8, cursor.Encode());
         writer.WriteEndObject();
         await JsonResponse.FinishAsync(context, writer);
-    }
-
-    private static void WriteNextCursor(Utf8JsonWriter writer, long? seq)
-    {
-        if (seq is { } value)
-        {
-            writer.WriteString("nextCursor"u8, PageCursor.Encode(value));
-        }
-        else
-        {
-            writer.WriteNull("nextCursor"u8);
-        }
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
