@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Serialization;
+using MessagingGateway.Dispatch.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace MessagingGateway.Dispatch;
 public sealed partial class Dispatcher(
     IMessageLog log,
     ConversationProcessor processor,
+    OutboxFeed outbox,
     IQuarantine quarantine,
     TimeProvider time,
     IOptions<DispatchOptions> options,
@@ -68,6 +70,7 @@ public sealed partial class Dispatcher(
         }
 
         processor.Forget();
+        outbox.Assigned(partitions); // before any record of them is read: their stored deliveries come first
 
         LogAssigned(partitions.Count);
     }
@@ -92,6 +95,7 @@ public sealed partial class Dispatcher(
         }
 
         processor.Forget();
+        outbox.Revoked(partitions);
 
         LogRevoked(partitions.Count);
     }

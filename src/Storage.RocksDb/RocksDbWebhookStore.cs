@@ -128,13 +128,17 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, partition, afterSeq, samePartition: true, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent)!));
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int partition, CancellationToken cancellationToken = default)
     {
+        // Keyed by tenant first: a partition's entries are spread over the whole (small) outbox.
         var entries = new List<OutboxEntry>();
         using var iterator = database.Db.NewIterator(_outbox);
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {
-            entries.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.OutboxEntry)!);
+            if (StoreKeys.TrailingPartition(iterator.GetKeySpan()) == partition)
+            {
+                entries.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.OutboxEntry)!);
+            }
         }
 
         return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(entries);

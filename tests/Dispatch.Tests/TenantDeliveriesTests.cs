@@ -148,8 +148,43 @@ public sealed class TenantDeliveriesTests : IDisposable
         Assert.Equal(2_001, deliveries.Status.Pending);
     }
 
-    private static OutboxEntry Entry(string conversation, long seq, DateTimeOffset due) =>
-        new("tenant", 0, seq, "evt_" + seq, conversation, 0, null, due, null);
+    [Fact]
+    public async Task A_partition_given_to_another_node_is_forgotten_even_with_an_attempt_under_way_and_the_rest_goes_on()
+    {
+        var delivered = new ConcurrentQueue<string>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var deliveries = new TenantDeliveries(
+            async (entry, cancellationToken) =>
+            {
+                if (entry.EventId == "evt_1")
+                {
+                    started.TrySetResult();
+                    await release.Task.WaitAsync(cancellationToken); // under way while its partition goes
+                }
+
+                delivered.Enqueue(entry.EventId);
+                return new DeliveryAttempt(null, null);
+            },
+            TimeProvider.System,
+            4,
+            _stopping.Token);
+
+        var now = DateTimeOffset.UtcNow;
+        deliveries.Add(Entry("cnv-moving", 1, now, partition: 5));
+        deliveries.Add(Entry("cnv-moving", 2, now, partition: 5));
+        await started.Task.WaitAsync(Timeout);
+        deliveries.Forget(5);
+        Assert.Equal(0, deliveries.Status.Pending);
+
+        deliveries.Add(Entry("cnv-staying", 3, now, partition: 2));
+        release.SetResult();
+        await Eventually.HoldsAsync(() => delivered.Count == 2 && deliveries.Status.Pending == 0, Timeout, "the attempt under way and the other partition's entry");
+        Assert.Equal(["evt_1", "evt_3"], delivered.Order());
+    }
+
+    private static OutboxEntry Entry(string conversation, long seq, DateTimeOffset due, int partition = 0) =>
+        new("tenant", partition, seq, "evt_" + seq, conversation, 0, null, due, null);
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -22,7 +22,7 @@ internal sealed class FailingWebhookStore(IWebhookStore inner) : IWebhookStore
 
     public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(tenantId, partition, afterSeq, limit, cancellationToken);
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default) => inner.ReadOutboxAsync(cancellationToken);
+    public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int partition, CancellationToken cancellationToken = default) => inner.ReadOutboxAsync(partition, cancellationToken);
 
     public ValueTask UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.UpdateOutboxAsync(entry, cancellationToken);
 

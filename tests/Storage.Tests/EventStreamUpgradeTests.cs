@@ -58,7 +58,14 @@ public sealed class EventStreamUpgradeTests : IDisposable
         Assert.Equal(Enumerable.Range(1, Conversations.Length).Select(Id), moved.Select(e => e.Id).Order(StringComparer.Ordinal));
         Assert.Equal("t2", (await store.ReadEventsAsync("t2", PartitionOf("cnv_a"), 0, 10)).Single().TenantId);
 
-        var entry = Assert.Single(await store.ReadOutboxAsync());
+        var outbox = new List<OutboxEntry>();
+        for (var partition = 0; partition < Partitions; partition++)
+        {
+            outbox.AddRange(await store.ReadOutboxAsync(partition));
+        }
+
+        var entry = Assert.Single(outbox);
+        Assert.Equal(PartitionOf(Conversations[1]), entry.Partition);
         Assert.Equal(Id(2), (await store.GetEventAsync("t1", entry.Partition, entry.EventSeq))!.Id);
         var letter = Assert.Single(await store.ReadDeadLettersAsync("t1", 0, 0, 10));
         Assert.Equal(Id(3), (await store.GetEventAsync("t1", letter.Entry.Partition, letter.Entry.EventSeq))!.Id);

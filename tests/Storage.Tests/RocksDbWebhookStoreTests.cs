@@ -31,7 +31,7 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
 
         var stored = Assert.Single(await _store.ReadEventsAsync("t1", 0, 0, 10));
         Assert.Equal(("evt_1", 1L), (stored.Id, stored.Seq));
-        Assert.Empty(await _store.ReadOutboxAsync());
+        Assert.Empty(await _store.ReadOutboxAsync(0));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
         Assert.Equal(("evt_after", 2L, T0.AddSeconds(1)), (entry.EventId, entry.EventSeq, entry.NextAttemptAt));
         Assert.Null(await _store.PublishAsync(Event("evt_after"), T0.AddSeconds(2)));
 
-        Assert.Equal(["evt_after"], (await _store.ReadOutboxAsync()).Select(e => e.EventId));
+        Assert.Equal(["evt_after"], (await _store.ReadOutboxAsync(0)).Select(e => e.EventId));
         Assert.Equal(["evt_before", "evt_after"], (await _store.ReadEventsAsync("t1", 0, 0, 10)).Select(e => e.Id));
     }
 
@@ -108,7 +108,7 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
             await _store.DeadLetterAsync(new DeadLetter(entry, T0, "HTTP 500"));
         }
 
-        Assert.Empty(await _store.ReadOutboxAsync());
+        Assert.Empty(await _store.ReadOutboxAsync(0));
         var all = await _store.ReadDeadLettersAsync("t1", 0, 0, 10);
         Assert.Equal(["evt_d", "evt_b", "evt_a", "evt_c"], all.Select(d => d.Entry.EventId));
         var afterB = await _store.ReadDeadLettersAsync("t1", 1, 1, 10);
@@ -117,7 +117,8 @@ public sealed class RocksDbWebhookStoreTests : IDisposable
         var redelivered = await _store.RedeliverAsync("t1", "evt_c", T0.AddHours(1));
         Assert.Equal((3, 2L), (redelivered!.Partition, redelivered.EventSeq));
         Assert.Equal("evt_c", (await _store.GetEventAsync("t1", 3, 2))!.Id);
-        Assert.Equal(["evt_c"], (await _store.ReadOutboxAsync()).Select(e => e.EventId));
+        Assert.Equal(["evt_c"], (await _store.ReadOutboxAsync(3)).Select(e => e.EventId));
+        Assert.Empty(await _store.ReadOutboxAsync(1));
         Assert.Equal(["evt_d", "evt_b", "evt_a"], (await _store.ReadDeadLettersAsync("t1", 0, 0, 10)).Select(d => d.Entry.EventId));
     }
 

@@ -24,8 +24,8 @@ public interface IWebhookStore
     /// <summary>The tenant's events in <paramref name="partition"/> with sequence greater than <paramref name="afterSeq"/>, in order.</summary>
     ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Every pending outbox entry of every tenant (read once at start).</summary>
-    ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(CancellationToken cancellationToken = default);
+    /// <summary>The pending outbox entries of every tenant's events in <paramref name="partition"/>: read by the node given the partition, which delivers them.</summary>
+    ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int partition, CancellationToken cancellationToken = default);
 
     ValueTask UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default);
 

@@ -96,6 +96,32 @@ internal sealed class TenantDeliveries : IDisposable
         _wake.Release();
     }
 
+    /// <summary>
+    /// Drops the entries of a partition given to another node, which delivers them from the store.
+    /// An attempt under way ends, and its outcome is stored; it is not retried here.
+    /// </summary>
+    public void Forget(int partition)
+    {
+        lock (_lock)
+        {
+            List<string>? gone = null;
+            foreach (var (conversation, queue) in _conversations)
+            {
+                // A conversation lives in one partition: its head tells for all its entries.
+                if (queue.First().Value.Partition == partition)
+                {
+                    (gone ??= []).Add(conversation);
+                }
+            }
+
+            foreach (var conversation in gone ?? [])
+            {
+                _pending -= _conversations[conversation].Count;
+                _conversations.Remove(conversation);
+            }
+        }
+    }
+
     private async Task RunAsync(CancellationToken stopping)
     {
         try
@@ -183,7 +209,11 @@ internal sealed class TenantDeliveries : IDisposable
         lock (_lock)
         {
             _inFlight.Remove(conversation);
-            var queue = _conversations[conversation];
+            if (!_conversations.TryGetValue(conversation, out var queue))
+            {
+                return; // its partition went to another node meanwhile
+            }
+
             if (attempt.Error is not null)
             {
                 _lastError = attempt.Error;

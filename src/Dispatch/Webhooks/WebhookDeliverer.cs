@@ -55,16 +55,34 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        foreach (var entry in await store.ReadOutboxAsync(stoppingToken))
-        {
-            Route(entry);
-        }
-
+        var owned = new HashSet<int>();
         try
         {
-            await foreach (var entry in feed.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var item in feed.Reader.ReadAllAsync(stoppingToken))
             {
-                Route(entry);
+                if (item.Entry is { } entry)
+                {
+                    // Only a partition given away has entries that are no longer ours; its new owner has them.
+                    if (owned.Contains(entry.Partition))
+                    {
+                        Route(entry);
+                    }
+                }
+                else if (item.Owned)
+                {
+                    // Before any new entry of the partition: the feed is in order with the dispatcher.
+                    if (owned.Add(item.Partition))
+                    {
+                        await RouteStoredAsync(item.Partition, stoppingToken);
+                    }
+                }
+                else if (owned.Remove(item.Partition))
+                {
+                    foreach (var tenant in _tenants.Values)
+                    {
+                        tenant.Forget(item.Partition);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -74,6 +92,30 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
         foreach (var tenant in _tenants.Values)
         {
             await tenant.DrainAsync(); // nothing may touch the store once the host closes it
+        }
+    }
+
+    /// <summary>The partition's pending entries from the store; a failed read is retried, since nothing else would deliver them.</summary>
+    private async Task RouteStoredAsync(int partition, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                foreach (var entry in await store.ReadOutboxAsync(partition, stoppingToken))
+                {
+                    Route(entry);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogOutboxReadFailed(partition, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, time, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
         }
     }
 
@@ -218,6 +260,9 @@ public sealed partial class WebhookDeliverer(IWebhookStore store, OutboxFeed fee
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Webhook {EventId} for tenant {TenantId} dead-lettered after {Attempts} attempts: {Error}")]
     private partial void LogDeadLetter(string eventId, string tenantId, int attempts, string error);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Reading the outbox of partition {Partition} failed; retrying in {DelayMs} ms")]
+    private partial void LogOutboxReadFailed(int partition, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Error, Message = "Webhook {EventId} for tenant {TenantId}: attempt {Attempts} failed inside the gateway; will retry")]
     private partial void LogAttemptFailed(string eventId, string tenantId, int attempts, Exception exception);

@@ -1,4 +1,4 @@
-namespace MessagingGateway.Gateway.Tests;
+namespace MessagingGateway.Tests.Shared;
 
 /// <summary>Waits on a condition, never on a fixed sleep: polls until it holds, and fails the test with what was awaited after the timeout.</summary>
 public static class Eventually
