@@ -13,8 +13,11 @@ namespace MessagingGateway.Storage.Postgres;
 /// </summary>
 public static partial class PostgresSchema
 {
-    /// <summary>The advisory lock of schema changes ("MGW_SCHM"); advisory locks are per database.</summary>
-    private const long MigrationLock = 0x4D_47_57_5F_53_43_48_4D;
+    /// <summary>
+    /// The advisory lock key of schema changes ("MGW_SCHM"; advisory locks are per database). A
+    /// session holding <c>pg_advisory_lock</c> on it keeps every node from migrating until it lets go.
+    /// </summary>
+    public const long MigrationLockKey = 0x4D_47_57_5F_53_43_48_4D;
 
     private const string ResourcePrefix = "Schema/";
 
@@ -104,7 +107,7 @@ public static partial class PostgresSchema
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.Add(Sql.Long(MigrationLock));
+        command.Parameters.Add(Sql.Long(MigrationLockKey));
         var result = await command.ExecuteScalarAsync(cancellationToken);
         return result is T value ? value : default!;
     }
