@@ -28,10 +28,11 @@ internal static class ThrowawayCluster
                 await RunAsync("chown", [OsUser, root]);
             }
 
+            // Watching before anything runs: a kill at any later moment still leaves nothing behind.
+            StartWatchdog(bin, root, data, asRoot);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, root, data, asRoot);
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], asRoot);
             var port = await StartServerAsync(bin, root, data, asRoot);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, root, data, asRoot);
-            StartWatchdog(bin, root, data, asRoot);
             return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
         }
         catch
@@ -71,9 +72,16 @@ internal static class ThrowawayCluster
         }
         finally
         {
-            if (Directory.Exists(root))
+            try
             {
-                Directory.Delete(root, recursive: true);
+                if (Directory.Exists(root))
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // The watchdog deletes it once this process is gone.
             }
         }
     }
