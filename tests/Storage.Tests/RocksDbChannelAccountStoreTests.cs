@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbChannelAccountStoreTests : ChannelAccountStoreContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IChannelAccountStore? _store;
 
-    protected override IChannelAccountStore Accounts => _store ??= new RocksDbChannelAccountStore(_embedded.Database);
+    public RocksDbChannelAccountStoreTests() => Accounts = new RocksDbChannelAccountStore(_embedded.Database);
+
+    protected override IChannelAccountStore Accounts { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

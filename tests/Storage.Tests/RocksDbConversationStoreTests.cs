@@ -8,9 +8,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbConversationStoreTests : ConversationStoreContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private RocksDbConversationStore? _store;
 
-    protected override IConversationStore Store => _store ??= new RocksDbConversationStore(_embedded.Database, time: new ManualClock(T0));
+    public RocksDbConversationStoreTests() => Store = new RocksDbConversationStore(_embedded.Database, time: new ManualClock(T0));
+
+    protected override IConversationStore Store { get; }
 
     public void Dispose() => _embedded.Dispose();
 

@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbDeliveryLedgerTests : DeliveryLedgerContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IDeliveryLedger? _store;
 
-    protected override IDeliveryLedger Ledger => _store ??= new RocksDbDeliveryLedger(_embedded.Database);
+    public RocksDbDeliveryLedgerTests() => Ledger = new RocksDbDeliveryLedger(_embedded.Database);
+
+    protected override IDeliveryLedger Ledger { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

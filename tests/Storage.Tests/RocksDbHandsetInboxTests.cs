@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbHandsetInboxTests : HandsetInboxContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IHandsetInbox? _store;
 
-    protected override IHandsetInbox Inbox => _store ??= new RocksDbHandsetInbox(_embedded.Database);
+    public RocksDbHandsetInboxTests() => Inbox = new RocksDbHandsetInbox(_embedded.Database);
+
+    protected override IHandsetInbox Inbox { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbPaymentStoreTests : PaymentStoreContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IPaymentStore? _store;
 
-    protected override IPaymentStore Payments => _store ??= new RocksDbPaymentStore(_embedded.Database);
+    public RocksDbPaymentStoreTests() => Payments = new RocksDbPaymentStore(_embedded.Database);
+
+    protected override IPaymentStore Payments { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbProviderStateStoreTests : ProviderStateStoreContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IProviderStateStore? _store;
 
-    protected override IProviderStateStore State => _store ??= new RocksDbProviderStateStore(_embedded.Database);
+    public RocksDbProviderStateStoreTests() => State = new RocksDbProviderStateStore(_embedded.Database);
+
+    protected override IProviderStateStore State { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

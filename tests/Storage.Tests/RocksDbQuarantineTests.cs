@@ -7,9 +7,10 @@ namespace MessagingGateway.Storage.Tests;
 public sealed class RocksDbQuarantineTests : QuarantineContract, IDisposable
 {
     private readonly EmbeddedTestDatabase _embedded = new();
-    private IQuarantine? _store;
 
-    protected override IQuarantine Quarantine => _store ??= new RocksDbQuarantine(_embedded.Database);
+    public RocksDbQuarantineTests() => Quarantine = new RocksDbQuarantine(_embedded.Database);
+
+    protected override IQuarantine Quarantine { get; }
 
     public void Dispose() => _embedded.Dispose();
 }

@@ -11,16 +11,23 @@ public abstract class IdempotencyContract : StoreContract
     protected static readonly DateTimeOffset T0 = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
     protected static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    private IConversationStore? _store;
-    private IConversationStore? _rows;
+    private readonly Lazy<IConversationStore> _store;
+    private readonly Lazy<IConversationStore> _rows;
+
+    // Built on first use (a subclass's own fields are set by then), once even when tests race for it.
+    protected IdempotencyContract()
+    {
+        _store = new(() => CreateStore(Retention));
+        _rows = new(() => CreateStore(TimeSpan.FromDays(3650)));
+    }
 
     protected ManualClock Clock { get; } = new(T0);
 
     /// <summary>The store under test: <see cref="Retention"/>, judged by <see cref="Clock"/>.</summary>
-    protected IConversationStore Store => _store ??= CreateStore(Retention);
+    protected IConversationStore Store => _store.Value;
 
     /// <summary>Same rows, a far longer retention: shows what is physically still there.</summary>
-    protected IConversationStore Rows => _rows ??= CreateStore(TimeSpan.FromDays(3650));
+    protected IConversationStore Rows => _rows.Value;
 
     /// <summary>A store over the suite's rows with <paramref name="retention"/>, judged by <see cref="Clock"/>.</summary>
     protected abstract IConversationStore CreateStore(TimeSpan retention);
