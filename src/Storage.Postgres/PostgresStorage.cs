@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MessagingGateway.Storage.Postgres;
+
+/// <summary>
+/// The shared store on PostgreSQL: one <see cref="NpgsqlDataSource"/> (one connection pool) for
+/// every store, the schema migrated before any is used, closed on dispose. Every node of a
+/// deployment opens one against the same database.
+/// </summary>
+public sealed class PostgresStorage : IAsyncDisposable
+{
+    private PostgresStorage(NpgsqlDataSource dataSource, IReadOnlyList<int> appliedMigrations, TimeSpan? idempotencyRetention, TimeProvider? time)
+    {
+        DataSource = dataSource;
+        AppliedMigrations = appliedMigrations;
+        Store = new PostgresConversationStore(dataSource, idempotencyRetention, time);
+        Ledger = new PostgresDeliveryLedger(dataSource);
+        Handsets = new PostgresHandsetInbox(dataSource);
+        Payments = new PostgresPaymentStore(dataSource);
+        ProviderState = new PostgresProviderStateStore(dataSource);
+        ChannelAccounts = new PostgresChannelAccountStore(dataSource);
+        Quarantine = new PostgresQuarantine(dataSource);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The schema versions this start applied (none when the database had them already).</summary>
+    public IReadOnlyList<int> AppliedMigrations { get; }
+
+    public PostgresConversationStore Store { get; }
+
+    public PostgresDeliveryLedger Ledger { get; }
+
+    public PostgresHandsetInbox Handsets { get; }
+
+    public PostgresPaymentStore Payments { get; }
+
+    public PostgresProviderStateStore ProviderState { get; }
+
+    public PostgresChannelAccountStore ChannelAccounts { get; }
+
+    public PostgresQuarantine Quarantine { get; }
+
+    /// <summary>
+    /// Opens the pool for <paramref name="connectionString"/> (an Npgsql connection string) and
+    /// migrates the schema. Npgsql logs through <paramref name="loggerFactory"/> when given; neither
+    /// it nor this type ever logs the connection string.
+    /// </summary>
+    /// <param name="idempotencyRetention">How long idempotency records live (default 24 h).</param>
+    /// <param name="time">The clock idempotency expiry is judged by.</param>
+    public static async Task<PostgresStorage> OpenAsync(
+        string connectionString,
+        TimeSpan? idempotencyRetention = null,
+        TimeProvider? time = null,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        var dataSource = builder.Build();
+        try
+        {
+            var applied = await PostgresSchema.MigrateAsync(dataSource, loggerFactory?.CreateLogger(typeof(PostgresSchema)), cancellationToken);
+            return new PostgresStorage(dataSource, applied, idempotencyRetention, time);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
