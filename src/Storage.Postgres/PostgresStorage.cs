@@ -21,6 +21,8 @@ public sealed class PostgresStorage : IAsyncDisposable
         ProviderState = new PostgresProviderStateStore(dataSource);
         ChannelAccounts = new PostgresChannelAccountStore(dataSource);
         Quarantine = new PostgresQuarantine(dataSource);
+        Webhooks = new PostgresWebhookStore(dataSource);
+        DispatchStore = new PostgresDispatchStore(dataSource, Webhooks);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -41,6 +43,10 @@ public sealed class PostgresStorage : IAsyncDisposable
     public PostgresChannelAccountStore ChannelAccounts { get; }
 
     public PostgresQuarantine Quarantine { get; }
+
+    public PostgresWebhookStore Webhooks { get; }
+
+    public PostgresDispatchStore DispatchStore { get; }
 
     /// <summary>
     /// Opens the pool for <paramref name="connectionString"/> (an Npgsql connection string) and

@@ -86,4 +86,8 @@ internal static class Sql
     /// <summary>A point in time as <c>timestamptz</c> (UTC; PostgreSQL keeps microseconds).</summary>
     public static NpgsqlParameter Time(DateTimeOffset value) =>
         new NpgsqlParameter<DateTimeOffset> { TypedValue = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    /// <summary>A point in time, or SQL NULL.</summary>
+    public static NpgsqlParameter Time(DateTimeOffset? value) =>
+        value is { } at ? Time(at) : new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = DBNull.Value };
 }
