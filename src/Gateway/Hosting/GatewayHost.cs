@@ -50,6 +50,8 @@ public static partial class GatewayHost
         ["--kafka-topic-prefix"] = "Gateway:KafkaTopicPrefix",
         ["--kafka-replication"] = "Gateway:KafkaReplication",
         ["--role"] = "Gateway:Role",
+        ["--store"] = "Gateway:Store",
+        ["--postgres"] = "Gateway:Postgres",
         ["--idempotency-retention"] = "Gateway:IdempotencyRetention",
     };
 
@@ -96,6 +98,7 @@ public static partial class GatewayHost
         }
 
         LogTransport.Validate(options);
+        StoreSelection.Validate(options);
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
         if (string.IsNullOrWhiteSpace(urls))
         {
@@ -148,15 +151,7 @@ public static partial class GatewayHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<EmbeddedStorage>();
         LogTransport.Register(services, options);
-        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Store);
-        services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<EmbeddedStorage>().Ledger);
-        services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<EmbeddedStorage>().Handsets);
-        services.AddSingleton<IWebhookStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Webhooks);
-        services.AddSingleton<IQuarantine>(sp => sp.GetRequiredService<EmbeddedStorage>().Quarantine);
-        services.AddSingleton<IDispatchStore>(sp => sp.GetRequiredService<EmbeddedStorage>().DispatchStore);
-        services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
-        services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
-        services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ChannelAccounts);
+        StoreSelection.Register(services, options);
         services.Configure<DispatchOptions>(builder.Configuration.GetSection("Dispatch"));
         services.Configure<OperationsOptions>(builder.Configuration.GetSection("Operations"));
         services.Configure<WebhookOptions>(builder.Configuration.GetSection("Webhooks"));
@@ -228,9 +223,9 @@ public static partial class GatewayHost
         }
 
         services.AddSingleton<MessageIntake>();
-        // Every store here is this process's own (RocksDB locks its folder), so a claim of another
-        // incarnation was left by a process that died.
-        services.AddSingleton(sp => new IdempotencyGate(sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<TimeProvider>(), Guid.NewGuid(), storeIsExclusive: true, sp.GetRequiredService<ILogger<IdempotencyGate>>()));
+        // The embedded store is this process's own (RocksDB locks its folder), so a claim of another
+        // incarnation was left by a process that died; in a shared store it may be another node's.
+        services.AddSingleton(sp => new IdempotencyGate(sp.GetRequiredService<IConversationStore>(), sp.GetRequiredService<TimeProvider>(), Guid.NewGuid(), storeIsExclusive: options.Store == "embedded", sp.GetRequiredService<ILogger<IdempotencyGate>>()));
         services.AddSingleton<MessagesApi>();
         services.AddSingleton<ConversationsApi>();
         services.AddSingleton<HealthApi>();
@@ -247,6 +242,7 @@ public static partial class GatewayHost
             // count or an unreachable Kafka fails the start, not the first request.
             app.Services.GetRequiredService<EmbeddedStorage>();
             app.Services.GetRequiredService<IMessageLog>();
+            app.Services.GetRequiredService<IConversationStore>();
         }
         catch (InvalidOperationException ex)
         {
@@ -335,8 +331,14 @@ public static partial class GatewayHost
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => ApiProblem.TooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0),
             BadHttpRequestException bad => ApiProblem.BadRequest("The HTTP request could not be read: " + bad.Message),
+            _ when StoreSelection.IsUnreachable(error) => ApiProblem.Unavailable("The store cannot be reached right now; nothing of this request was acknowledged. Retry shortly."),
             _ => ApiProblem.Internal(),
         };
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "2";
+        }
+
         return ProblemWriter.WriteAsync(context, problem);
     }
 

@@ -34,6 +34,15 @@ public sealed class GatewayOptions
     /// <summary>How long Kafka may take to confirm a record before the API answers 503.</summary>
     public TimeSpan KafkaDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <c>embedded</c> (RocksDB in the data folder, this process's own) or <c>postgres</c> (a store
+    /// shared by every node, <c>--store</c>).
+    /// </summary>
+    public string Store { get; set; } = "embedded";
+
+    /// <summary>The Npgsql connection string of the shared store (<c>--postgres</c>); never logged.</summary>
+    public string? Postgres { get; set; }
+
     /// <summary><c>all</c>, <c>gateway</c> (API only) or <c>dispatch</c> (consumers only) (<c>--role</c>).</summary>
     public string Role { get; set; } = "all";
 

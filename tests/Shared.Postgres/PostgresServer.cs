@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MessagingGateway.Storage.Tests.Postgres;
+namespace MessagingGateway.Tests.Shared;
 
 /// <summary>
 /// The PostgreSQL server of this test process, found on first use: the one <c>MGW_TEST_POSTGRES</c>

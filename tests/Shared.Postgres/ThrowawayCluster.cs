@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MessagingGateway.Storage.Tests.Postgres;
+namespace MessagingGateway.Tests.Shared;
 
 /// <summary>
 /// A PostgreSQL cluster of the test process's own: initdb into a temp folder, started on loopback
