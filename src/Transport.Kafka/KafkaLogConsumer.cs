@@ -36,8 +36,8 @@ internal sealed partial class KafkaLogConsumer : ILogConsumer
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = 10_000,
-            HeartbeatIntervalMs = 1_000,
+            SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)(options.SessionTimeout.TotalMilliseconds / 10),
         })
             .SetLogHandler((_, message) => _clients.OnLog(message))
             .SetErrorHandler((client, error) => _clients.OnError(client.Name, error))

@@ -28,4 +28,12 @@ public sealed record KafkaLogOptions
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public string ClientId { get; init; } = "messaging-gateway";
+
+    /// <summary>
+    /// How long the group coordinator waits to hear from a consumer before giving its partitions to
+    /// the others; consumers heartbeat every tenth of it. A real broker refuses less than its
+    /// <c>group.min.session.timeout.ms</c> (6 s by default). The mock cluster also waits about this
+    /// long for the members to rejoin on every rebalance, so tests on it run faster with less.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -53,6 +53,13 @@ public sealed class KafkaMockCluster : IDisposable
     public void CreateTopic(string topic, int partitions, int replicationFactor) =>
         Check(LibrdKafka.rd_kafka_mock_topic_create(_cluster, topic, partitions, replicationFactor));
 
+    /// <summary>
+    /// How long the first member of an empty group waits for others before the group forms
+    /// (the broker's <c>group.initial.rebalance.delay.ms</c>; 3 s unless set).
+    /// </summary>
+    public void SetGroupInitialRebalanceDelay(TimeSpan delay) =>
+        LibrdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, (int)delay.TotalMilliseconds);
+
     /// <summary>Broker ids run from 1 to <see cref="BrokerCount"/>.</summary>
     public void SetBrokerDown(int brokerId) => Check(LibrdKafka.rd_kafka_mock_broker_set_down(_cluster, brokerId));
 

@@ -42,6 +42,9 @@ internal static partial class LibrdKafka
     public static partial void rd_kafka_mock_cluster_destroy(nint mcluster);
 
     [LibraryImport(Library)]
+    public static partial void rd_kafka_mock_group_initial_rebalance_delay_ms(nint mcluster, int delayMs);
+
+    [LibraryImport(Library)]
     public static partial int rd_kafka_mock_broker_set_down(nint mcluster, int brokerId);
 
     [LibraryImport(Library)]

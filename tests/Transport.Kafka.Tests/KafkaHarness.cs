@@ -29,12 +29,17 @@ internal sealed class KafkaHarness : IAsyncDisposable
 
     public int Partitions => Options.Partitions;
 
-    public static KafkaHarness Start(int brokers = 1, int partitions = 4, short replicationFactor = 1, TimeSpan? deliveryTimeout = null, ILoggerFactory? loggers = null, KafkaClientLog? clients = null)
+    public static KafkaHarness Start(int brokers = 1, int partitions = 4, short replicationFactor = 1, TimeSpan? deliveryTimeout = null, ILoggerFactory? loggers = null, KafkaClientLog? clients = null, TimeSpan? sessionTimeout = null)
     {
         var cluster = KafkaMockCluster.Start(brokers);
         try
         {
             var options = OptionsFor(cluster, partitions, replicationFactor, deliveryTimeout);
+            if (sessionTimeout is { } session)
+            {
+                options = options with { SessionTimeout = session };
+            }
+
             foreach (var topic in (string[])[options.OutboundTopic, options.InboundTopic, options.EventsTopic])
             {
                 cluster.CreateTopic(topic, partitions, replicationFactor);
