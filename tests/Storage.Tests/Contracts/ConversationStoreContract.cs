@@ -273,19 +273,7 @@ public abstract class ConversationStoreContract : StoreContract
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Store.ReadTimelineAsync("cnv-a", 0, 0));
     }
 
-    protected static Message NewMessage(string conversationId) => new()
-    {
-        Id = Guid.NewGuid(),
-        TenantId = "tenant",
-        ConversationId = conversationId,
-        Channel = Channel.WhatsApp,
-        Direction = MessageDirection.Outbound,
-        From = "+31612345678",
-        To = "+31687654321",
-        Content = new MessageContent { Type = "text", Text = "hello" },
-        Metadata = new Dictionary<string, string> { ["order"] = "42" },
-        AcceptedAt = T0,
-    };
+    protected static Message NewMessage(string conversationId) => TestMessages.Outbound(conversationId, T0);
 
     protected static IdempotencyRecord Claim(string tenant, string key, byte hash) =>
         new(tenant, key, "send", [hash], T0, [Guid.NewGuid()]);

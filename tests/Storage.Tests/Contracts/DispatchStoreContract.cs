@@ -102,16 +102,5 @@ public abstract class DispatchStoreContract : StoreContract
         return writes;
     }
 
-    private static Message NewMessage(string conversationId) => new()
-    {
-        Id = Guid.NewGuid(),
-        TenantId = "tenant",
-        ConversationId = conversationId,
-        Channel = Channel.WhatsApp,
-        Direction = MessageDirection.Outbound,
-        From = "+31612345678",
-        To = "+31687654321",
-        Content = new MessageContent { Type = "text", Text = "hello" },
-        AcceptedAt = T0,
-    };
+    private static Message NewMessage(string conversationId) => TestMessages.Outbound(conversationId, T0);
 }

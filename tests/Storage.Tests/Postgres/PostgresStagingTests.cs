@@ -2,6 +2,7 @@ using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Storage.Postgres;
+using MessagingGateway.Storage.Tests.Contracts;
 using Npgsql;
 
 namespace MessagingGateway.Storage.Tests.Postgres;
@@ -59,16 +60,5 @@ public sealed class PostgresStagingTests(PostgresDatabase database) : IClassFixt
         Assert.Null(await database.Storage.Ledger.GetHandoffAsync(message.Id));
     }
 
-    private static Message Message(string conversationId) => new()
-    {
-        Id = Guid.NewGuid(),
-        TenantId = "tenant",
-        ConversationId = conversationId,
-        Channel = Channel.WhatsApp,
-        Direction = MessageDirection.Outbound,
-        From = "+31612345678",
-        To = "+31687654321",
-        Content = new MessageContent { Type = "text", Text = "hello" },
-        AcceptedAt = T0,
-    };
+    private static Message Message(string conversationId) => TestMessages.Outbound(conversationId, T0);
 }
