@@ -8,17 +8,16 @@ namespace MessagingGateway.Storage.Postgres;
 /// <summary>
 /// Hand-overs (message id → when it went to the channel), the provider's message id index, and
 /// orphan receipts, on PostgreSQL. A hand-over is durable once its statement commits, so a replay
-/// on any node finds it and does not send again. As on the embedded ledger, a hand-over written
-/// again for the same message replaces the first (an upsert, like a CQL <c>INSERT</c>), and each
-/// provider id it names keeps pointing at the message.
+/// on any node finds it and does not send again. A hand-over written again for the same message
+/// leaves the first in place (<c>IF NOT EXISTS</c>), and each provider id it names points at the message.
 /// </summary>
 public sealed class PostgresDeliveryLedger : IDeliveryLedger
 {
-    // One statement: the hand-over and its provider id's index row land together.
+    // One statement: the hand-over (the first stays) and its provider id's index row land together.
     private const string PutHandoffSql =
         "WITH handoff AS (" +
         "  INSERT INTO handoffs (message_id, provider_message_id, body) VALUES ($1, $2, $3) " +
-        "  ON CONFLICT (message_id) DO UPDATE SET provider_message_id = excluded.provider_message_id, body = excluded.body) " +
+        "  ON CONFLICT (message_id) DO NOTHING) " +
         "INSERT INTO provider_message_ids (provider_message_id, message_id) SELECT $2, $1 WHERE $2 IS NOT NULL " +
         "ON CONFLICT (provider_message_id) DO UPDATE SET message_id = excluded.message_id";
 

@@ -1,3 +1,4 @@
+using MessagingGateway.Core.Store;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace MessagingGateway.Storage.Postgres;
 /// every store, the schema migrated before any is used, closed on dispose. Every node of a
 /// deployment opens one against the same database.
 /// </summary>
-public sealed class PostgresStorage : IAsyncDisposable
+public sealed class PostgresStorage : IStoreHealth, IAsyncDisposable
 {
     private PostgresStorage(NpgsqlDataSource dataSource, IReadOnlyList<int> appliedMigrations, TimeSpan? idempotencyRetention, TimeProvider? time)
     {
@@ -79,6 +80,25 @@ public sealed class PostgresStorage : IAsyncDisposable
         {
             await dataSource.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>How long a readiness probe waits for the server before calling it unreachable.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    public async ValueTask<string?> FaultAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            await using var probe = DataSource.CreateCommand("SELECT 1");
+            await probe.ExecuteScalarAsync(timeout.Token);
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return "store-unreachable";
         }
     }
 

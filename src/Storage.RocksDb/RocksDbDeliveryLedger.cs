@@ -36,7 +36,12 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
     /// <summary>Adds the hand-over (and its provider id's index row) to <paramref name="batch"/>; whoever writes it flushes the WAL.</summary>
     internal void StageHandoff(WriteBatch batch, ChannelHandoff handoff)
     {
-        batch.Put(StoreKeys.Message(handoff.MessageId), JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
+        var key = StoreKeys.Message(handoff.MessageId);
+        if (database.Db.Get(key, _handoffs) is null)
+        {
+            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
+        }
+
         if (handoff.ProviderMessageId is { } providerId)
         {
             batch.Put(System.Text.Encoding.UTF8.GetBytes(providerId), StoreKeys.Message(handoff.MessageId), _providerIds);

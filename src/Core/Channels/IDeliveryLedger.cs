@@ -10,7 +10,11 @@ public interface IDeliveryLedger
 {
     ValueTask<ChannelHandoff?> GetHandoffAsync(Guid messageId, CancellationToken cancellationToken = default);
 
-    /// <summary>Records the hand-over, and the provider's message id so its receipts find the message.</summary>
+    /// <summary>
+    /// Records the hand-over unless the message has one (<c>IF NOT EXISTS</c>: the first stays, it
+    /// says when the message first left), and the provider's message id either way, so receipts of
+    /// a second send (two nodes racing over a partition) still find the message.
+    /// </summary>
     ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default);
 
     /// <summary>Our message id for a provider's message id (from a hand-over), or null.</summary>

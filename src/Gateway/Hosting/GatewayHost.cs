@@ -232,7 +232,7 @@ public static partial class GatewayHost
         services.AddSingleton<WebhooksApi>();
         services.AddSingleton<QuarantineApi>();
         services.AddSingleton<SandboxApi>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName, StoreSelection.PostgresMeterName).AddPrometheusExporter());
         replaceServices?.Invoke(services);
 
         var app = builder.Build();

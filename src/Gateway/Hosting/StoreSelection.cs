@@ -17,6 +17,13 @@ namespace MessagingGateway.Gateway.Hosting;
 /// </summary>
 internal static class StoreSelection
 {
+    /// <summary>
+    /// Npgsql's own meter, exported with ours: pool usage (<c>db.client.connection.count</c> by state,
+    /// <c>db.client.connection.max</c>, <c>db.client.connection.npgsql.pending_requests</c>, timeouts)
+    /// and statement latency (<c>db.client.operation.duration</c>).
+    /// </summary>
+    public const string PostgresMeterName = "Npgsql";
+
     public static void Validate(GatewayOptions options)
     {
         switch (options.Store)
@@ -55,11 +62,16 @@ internal static class StoreSelection
             services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<EmbeddedStorage>().Payments);
             services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ProviderState);
             services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<EmbeddedStorage>().ChannelAccounts);
+            services.AddHostedService(sp => new IdempotencySweep(
+                (limit, _) => Task.FromResult(sp.GetRequiredService<EmbeddedStorage>().Store.RemoveExpiredIdempotency(limit)),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<IdempotencySweep>>()));
             return;
         }
 
         // Opened (and the schema migrated) when the host resolves the store at start.
         services.AddSingleton(sp => Open(options, sp));
+        services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<PostgresStorage>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<PostgresStorage>().Store);
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<PostgresStorage>().Ledger);
         services.AddSingleton<IHandsetInbox>(sp => sp.GetRequiredService<PostgresStorage>().Handsets);
@@ -69,6 +81,10 @@ internal static class StoreSelection
         services.AddSingleton<IPaymentStore>(sp => sp.GetRequiredService<PostgresStorage>().Payments);
         services.AddSingleton<IProviderStateStore>(sp => sp.GetRequiredService<PostgresStorage>().ProviderState);
         services.AddSingleton<IChannelAccountStore>(sp => sp.GetRequiredService<PostgresStorage>().ChannelAccounts);
+        services.AddHostedService(sp => new IdempotencySweep(
+            sp.GetRequiredService<PostgresStorage>().Store.RemoveExpiredIdempotencyAsync,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<IdempotencySweep>>()));
     }
 
     /// <summary>A failure to reach the store (refused, dropped, timed out), as opposed to a fault in a request.</summary>

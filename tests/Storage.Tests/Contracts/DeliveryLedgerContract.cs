@@ -43,16 +43,17 @@ public abstract class DeliveryLedgerContract : StoreContract
     }
 
     [Fact]
-    public async Task A_hand_over_written_again_replaces_the_first_and_both_provider_ids_find_the_message()
+    public async Task A_hand_over_written_again_keeps_the_first_and_both_provider_ids_find_the_message()
     {
-        // An upsert, as a CQL INSERT is: the record the embedded ledger has always kept is the last.
+        // IF NOT EXISTS: the record says when the message first left for its channel.
         var messageId = Guid.NewGuid();
-        await Ledger.PutHandoffAsync(new ChannelHandoff(messageId, T0, "first"));
+        var first = new ChannelHandoff(messageId, T0, "first");
+        await Ledger.PutHandoffAsync(first);
         var second = new ChannelHandoff(messageId, T0.AddSeconds(5), "second", SentAt: T0.AddSeconds(5));
 
         await Ledger.PutHandoffAsync(second);
 
-        Assert.Equal(second, await Ledger.GetHandoffAsync(messageId));
+        Assert.Equal(first, await Ledger.GetHandoffAsync(messageId));
         Assert.Equal(messageId, await Ledger.FindByProviderIdAsync("first"));
         Assert.Equal(messageId, await Ledger.FindByProviderIdAsync("second"));
     }

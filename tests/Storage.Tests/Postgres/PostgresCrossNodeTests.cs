@@ -156,6 +156,26 @@ public sealed class PostgresCrossNodeTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task Of_hand_overs_of_one_message_from_both_nodes_the_record_is_one_of_them_and_every_provider_id_finds_the_message()
+    {
+        var messageId = Guid.NewGuid();
+        var written = await FromBothNodesAsync(async (node, i) =>
+        {
+            var handoff = new ChannelHandoff(messageId, T0.AddSeconds(i), "prov-" + i);
+            await node.Ledger.PutHandoffAsync(handoff);
+            return handoff;
+        });
+
+        var kept = await NodeB.Ledger.GetHandoffAsync(messageId);
+        Assert.Contains(kept, written);
+        Assert.Equal(kept, await NodeA.Ledger.GetHandoffAsync(messageId)); // one record, not one per node
+        foreach (var handoff in written)
+        {
+            Assert.Equal(messageId, await NodeA.Ledger.FindByProviderIdAsync(handoff.ProviderMessageId!));
+        }
+    }
+
+    [Fact]
     public async Task Migrations_started_on_two_nodes_at_once_are_applied_once()
     {
         var connectionString = await database.CreateDatabaseAsync();
