@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Npgsql;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -13,29 +12,23 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private Transport.Kafka.KafkaMockCluster? _cluster;
-    private string _database = "";
-    private string _admin = "";
+    private NodesDatabase? _database;
 
     private static string Customer(int n) => "+316" + (15_000_000 + n);
 
     public async Task InitializeAsync()
     {
-        _admin = await PostgresServer.AdminConnectionStringAsync();
-        _database = "mgw_nodes_" + Guid.NewGuid().ToString("N")[..16];
-        await using var admin = new NpgsqlConnection(_admin);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", admin);
-        await create.ExecuteNonQueryAsync();
+        _database = await NodesDatabase.CreateAsync();
         _cluster = KafkaArgs.ClusterWithTopics(1);
     }
 
     public async Task DisposeAsync()
     {
         _cluster?.Dispose();
-        await using var admin = new NpgsqlConnection(_admin);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -112,8 +105,6 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private Task<InProcessGateway> StartNodeAsync() => InProcessGateway.StartAsync(
         null,
         "--transport", "kafka", "--kafka-bootstrap", _cluster!.BootstrapServers,
-        "--store", "postgres", "--postgres", DatabaseConnectionString(),
+        "--store", "postgres", "--postgres", _database!.ConnectionString,
         "--Sandbox:ReceiptDelay=00:00:00.010");
-
-    private string DatabaseConnectionString() => new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
 }
