@@ -102,6 +102,57 @@ public sealed class TwoNodeTests : IAsyncLifetime
         await receiver.WaitForAsync(received => eventIds.IsSubsetOf(received.Select(w => w.Id!)), TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_handset_reply_through_either_node_joins_the_conversation_it_answers()
+    {
+        await using var one = await StartNodeAsync();
+        await using var two = await StartNodeAsync();
+        using var first = one.Client();
+        using var second = two.Client();
+        var customer = Customer(200);
+
+        var sent = await first.SendAsync(GatewayClient.SandboxText(customer, "Wanneer mogen we bezorgen?"));
+        var sentId = sent["id"]!.GetValue<string>();
+        var conversation = sent["conversationId"]!.GetValue<string>();
+        await second.WaitForStatusAsync(sentId, "read", timeoutSeconds: 60);
+
+        // The handset answers through node 2, then through node 1: whichever node owns the
+        // conversation's partition places both after the message they answer.
+        var replies = new List<string>();
+        foreach (var (client, text) in (IEnumerable<(GatewayClient, string)>)[(second, "Morgen na 12 uur graag"), (first, "Of overmorgen")])
+        {
+            using var response = await client.PostJsonAsync($"/sandbox/handsets/{customer}/reply", "{\"text\":\"" + text + "\"}");
+            var reply = await GatewayClient.ReadJsonAsync(response);
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, reply.ToJsonString());
+            Assert.Equal(conversation, reply["conversationId"]!.GetValue<string>());
+            replies.Add(reply["id"]!.GetValue<string>());
+        }
+
+        foreach (var reader in (GatewayClient[])[first, second])
+        {
+            var timeline = new List<JsonObject>();
+            await Eventually.HoldsAsync(
+                async () => (timeline = await reader.ReadTimelineAsync(conversation)).Count >= 3,
+                TimeSpan.FromSeconds(60),
+                "the message and both replies on the timeline");
+            Assert.Equal([sentId, .. replies], timeline.Select(m => m["id"]!.GetValue<string>()));
+            Assert.Equal(["outbound", "inbound", "inbound"], timeline.Select(m => m["direction"]!.GetValue<string>()));
+            Assert.Equal(["Morgen na 12 uur graag", "Of overmorgen"], timeline.Skip(1).Select(m => m["content"]!["text"]!.GetValue<string>()));
+        }
+
+        // One message.inbound event per reply, in the conversation, whichever node is asked.
+        await Eventually.HoldsAsync(
+            async () => (await first.ReadEventsAsync()).Count(e => e["type"]!.GetValue<string>() == "message.inbound") >= 2,
+            TimeSpan.FromSeconds(30),
+            "both message.inbound events");
+        foreach (var reader in (GatewayClient[])[first, second])
+        {
+            var inbound = (await reader.ReadEventsAsync()).Where(e => e["type"]!.GetValue<string>() == "message.inbound").ToList();
+            Assert.Equal(replies, inbound.Select(e => e["data"]!["messageId"]!.GetValue<string>()));
+            Assert.All(inbound, e => Assert.Equal(conversation, e["conversationId"]!.GetValue<string>()));
+        }
+    }
+
     private Task<InProcessGateway> StartNodeAsync() => InProcessGateway.StartAsync(
         null,
         "--transport", "kafka", "--kafka-bootstrap", _cluster!.BootstrapServers,
