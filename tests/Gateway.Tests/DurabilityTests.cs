@@ -100,49 +100,20 @@ public sealed class DurabilityTests
         using var folder = new TempDirectory();
         var dataDir = Path.Combine(folder.Path, "data");
         var tenantsFile = TestTenants.WriteFile(folder.Path);
-        string[] settings = [.. transport, "--Sandbox:ReceiptDelay=00:00:00.020", "--Webhooks:BaseRetryDelay=00:00:00.050", "--Webhooks:MaxRetryDelay=00:00:00.200"];
+        string[] settings = [.. transport, .. AcknowledgedLoad.FastSettings];
         await using var receiver = await WebhookReceiver.StartAsync();
         const int conversations = 10;
-        var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, List<string>>();
+        var load = new AcknowledgedLoad();
 
         using (var first = await GatewayProcess.StartAsync(dataDir, tenantsFile, settings))
         {
             using var client = new GatewayClient(first.BaseAddress, TestTenants.AcmeKey);
             await client.ConfigureWebhookAsync(receiver.Url, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
             using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, conversations).Select(c => Task.Run(async () =>
-            {
-                var address = "+316" + (14_000_000 + c);
-                var ids = acknowledged.GetOrAdd(address, _ => []);
-                for (var i = 0; i < 200 && !stop.IsCancellationRequested; i++)
-                {
-                    try
-                    {
-                        using var response = await client.PostJsonAsync("/v1/messages", GatewayClient.SandboxText(address, $"{c}/{i}"));
-                        if (response.StatusCode != HttpStatusCode.Accepted)
-                        {
-                            return;
-                        }
-
-                        var id = (await GatewayClient.ReadJsonAsync(response))["id"]!.GetValue<string>();
-                        lock (ids)
-                        {
-                            ids.Add(id);
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return; // the process died under this request: it was never acknowledged
-                    }
-                }
-            })).ToArray();
+            var senders = Enumerable.Range(0, conversations).Select(c => load.SendAsync(client, "+316" + (14_000_000 + c), stop.Token)).ToArray();
 
             // Let dispatch, receipts and webhooks all be mid-flight, then kill without warning.
-            while (acknowledged.Values.Sum(ids => ids.Count) < 150 && !senders.All(s => s.IsCompleted))
-            {
-                await Task.Delay(10);
-            }
-
+            await load.WaitForAsync(150, senders);
             first.Kill();
             await stop.CancelAsync();
             await Task.WhenAll(senders);
@@ -150,31 +121,7 @@ public sealed class DurabilityTests
 
         using var second = await GatewayProcess.StartAsync(dataDir, tenantsFile, settings);
         using var reader = new GatewayClient(second.BaseAddress, TestTenants.AcmeKey);
-        foreach (var (address, ids) in acknowledged)
-        {
-            foreach (var id in ids)
-            {
-                await reader.WaitForStatusAsync(id, "read", timeoutSeconds: 30);
-            }
-
-            var inbox = (await reader.HandsetInboxAsync(address)).Select(m => m["messageId"]!.GetValue<string>()).ToList();
-            Assert.Equal(inbox.Count, inbox.Distinct().Count()); // nothing reached a handset twice
-            var acknowledgedInInbox = inbox.Where(ids.Contains).ToList();
-            Assert.Equal(ids, acknowledgedInInbox); // everything acknowledged arrived, in send order
-        }
-
-        var stream = await reader.ReadEventsAsync();
-        var eventIds = stream.Select(e => e["id"]!.GetValue<string>()).ToList();
-        Assert.Equal(eventIds.Count, eventIds.Distinct().Count());
-        foreach (var id in acknowledged.Values.SelectMany(ids => ids))
-        {
-            var statuses = stream.Where(e => e["data"]!["messageId"]!.GetValue<string>() == id).Select(e => e["data"]!["status"]!.GetValue<string>());
-            Assert.Equal(["queued", "sent", "delivered", "read"], statuses);
-        }
-
-        // Receivers may see an event again after the crash, but always under the same id.
-        await receiver.WaitForAsync(received => eventIds.ToHashSet().IsSubsetOf(received.Where(w => w.StatusCode == 204).Select(w => w.Id!)), TimeSpan.FromSeconds(30));
-        Assert.All(receiver.Received, w => Assert.Contains(w.Id!, eventIds));
+        await load.AssertEachArrivedOnceInOrderAsync(reader, receiver, TimeSpan.FromSeconds(30));
     }
 
     [Fact]

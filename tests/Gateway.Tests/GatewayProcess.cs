@@ -8,6 +8,8 @@ namespace MessagingGateway.Gateway.Tests;
 public sealed class GatewayProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly Lock _outputGate = new();
+    private readonly List<string> _output = [];
 
     private GatewayProcess(Process process, Uri baseAddress)
     {
@@ -16,6 +18,18 @@ public sealed class GatewayProcess : IDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What the process wrote to stdout and stderr so far (its log), line by line in arrival order.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_outputGate)
+            {
+                return [.. _output];
+            }
+        }
+    }
 
     public static async Task<GatewayProcess> StartAsync(string dataDir, string tenantsFile, params string[] extraArgs)
     {
@@ -32,11 +46,11 @@ public sealed class GatewayProcess : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => gateway.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => gateway.Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
         await gateway.WaitUntilReadyAsync();
         return gateway;
     }
@@ -74,6 +88,17 @@ public sealed class GatewayProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_outputGate)
+            {
+                _output.Add(line);
+            }
+        }
     }
 
     private async Task WaitUntilReadyAsync()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Npgsql;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -13,29 +12,23 @@ public sealed class TwoNodeTests : IAsyncLifetime
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private Transport.Kafka.KafkaMockCluster? _cluster;
-    private string _database = "";
-    private string _admin = "";
+    private NodesDatabase? _database;
 
     private static string Customer(int n) => "+316" + (15_000_000 + n);
 
     public async Task InitializeAsync()
     {
-        _admin = await PostgresServer.AdminConnectionStringAsync();
-        _database = "mgw_nodes_" + Guid.NewGuid().ToString("N")[..16];
-        await using var admin = new NpgsqlConnection(_admin);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", admin);
-        await create.ExecuteNonQueryAsync();
+        _database = await NodesDatabase.CreateAsync();
         _cluster = KafkaArgs.ClusterWithTopics(1);
     }
 
     public async Task DisposeAsync()
     {
         _cluster?.Dispose();
-        await using var admin = new NpgsqlConnection(_admin);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -109,11 +102,60 @@ public sealed class TwoNodeTests : IAsyncLifetime
         await receiver.WaitForAsync(received => eventIds.IsSubsetOf(received.Select(w => w.Id!)), TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_handset_reply_through_either_node_joins_the_conversation_it_answers()
+    {
+        await using var one = await StartNodeAsync();
+        await using var two = await StartNodeAsync();
+        using var first = one.Client();
+        using var second = two.Client();
+        var customer = Customer(200);
+
+        var sent = await first.SendAsync(GatewayClient.SandboxText(customer, "Wanneer mogen we bezorgen?"));
+        var sentId = sent["id"]!.GetValue<string>();
+        var conversation = sent["conversationId"]!.GetValue<string>();
+        await second.WaitForStatusAsync(sentId, "read", timeoutSeconds: 60);
+
+        // The handset answers through node 2, then through node 1: whichever node owns the
+        // conversation's partition places both after the message they answer.
+        var replies = new List<string>();
+        foreach (var (client, text) in (IEnumerable<(GatewayClient, string)>)[(second, "Morgen na 12 uur graag"), (first, "Of overmorgen")])
+        {
+            using var response = await client.PostJsonAsync($"/sandbox/handsets/{customer}/reply", "{\"text\":\"" + text + "\"}");
+            var reply = await GatewayClient.ReadJsonAsync(response);
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, reply.ToJsonString());
+            Assert.Equal(conversation, reply["conversationId"]!.GetValue<string>());
+            replies.Add(reply["id"]!.GetValue<string>());
+        }
+
+        foreach (var reader in (GatewayClient[])[first, second])
+        {
+            var timeline = new List<JsonObject>();
+            await Eventually.HoldsAsync(
+                async () => (timeline = await reader.ReadTimelineAsync(conversation)).Count >= 3,
+                TimeSpan.FromSeconds(60),
+                "the message and both replies on the timeline");
+            Assert.Equal([sentId, .. replies], timeline.Select(m => m["id"]!.GetValue<string>()));
+            Assert.Equal(["outbound", "inbound", "inbound"], timeline.Select(m => m["direction"]!.GetValue<string>()));
+            Assert.Equal(["Morgen na 12 uur graag", "Of overmorgen"], timeline.Skip(1).Select(m => m["content"]!["text"]!.GetValue<string>()));
+        }
+
+        // One message.inbound event per reply, in the conversation, whichever node is asked.
+        await Eventually.HoldsAsync(
+            async () => (await first.ReadEventsAsync()).Count(e => e["type"]!.GetValue<string>() == "message.inbound") >= 2,
+            TimeSpan.FromSeconds(30),
+            "both message.inbound events");
+        foreach (var reader in (GatewayClient[])[first, second])
+        {
+            var inbound = (await reader.ReadEventsAsync()).Where(e => e["type"]!.GetValue<string>() == "message.inbound").ToList();
+            Assert.Equal(replies, inbound.Select(e => e["data"]!["messageId"]!.GetValue<string>()));
+            Assert.All(inbound, e => Assert.Equal(conversation, e["conversationId"]!.GetValue<string>()));
+        }
+    }
+
     private Task<InProcessGateway> StartNodeAsync() => InProcessGateway.StartAsync(
         null,
         "--transport", "kafka", "--kafka-bootstrap", _cluster!.BootstrapServers,
-        "--store", "postgres", "--postgres", DatabaseConnectionString(),
+        "--store", "postgres", "--postgres", _database!.ConnectionString,
         "--Sandbox:ReceiptDelay=00:00:00.010");
-
-    private string DatabaseConnectionString() => new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
 }
