@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using MessagingGateway.Core.Diagnostics;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Serialization;
-using MessagingGateway.Dispatch.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,7 @@ namespace MessagingGateway.Dispatch;
 public sealed partial class Dispatcher(
     IMessageLog log,
     ConversationProcessor processor,
-    OutboxFeed outbox,
+    IEnumerable<IPartitionAssignment> followers,
     IQuarantine quarantine,
     TimeProvider time,
     IOptions<DispatchOptions> options,
@@ -77,7 +76,10 @@ public sealed partial class Dispatcher(
         }
 
         processor.Forget();
-        outbox.Assigned(partitions); // before any record of them is read: their stored deliveries come first
+        foreach (var follower in followers)
+        {
+            follower.Assigned(partitions); // before any record of them is read (webhook deliveries, sandbox receipts)
+        }
 
         LogAssigned(partitions.Count);
     }
@@ -102,7 +104,10 @@ public sealed partial class Dispatcher(
         }
 
         processor.Forget();
-        outbox.Revoked(partitions);
+        foreach (var follower in followers)
+        {
+            follower.Revoked(partitions);
+        }
 
         LogRevoked(partitions.Count);
     }

@@ -11,11 +11,17 @@ namespace MessagingGateway.Dispatch.Sandbox;
 /// <summary>
 /// Reports the sandbox handsets' receipts through the log, as a provider's webhooks would. Each
 /// receipt's time is fixed by when the handset got the message, so a receipt reported twice
-/// (after a crash) is recognised as the same one. Receipts still owed are resumed at start.
+/// (after a crash) is recognised as the same one. Like webhook delivery, receipts follow the log
+/// partition of their conversation: the node given a partition resumes the receipts its handsets
+/// still owe (also those of a node that died), and one that loses it leaves them to the next owner.
 /// </summary>
-public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog log, TimeProvider time, IOptions<SandboxOptions> options, ILogger<SandboxReceiptClock> logger) : BackgroundService
+public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog log, TimeProvider time, IOptions<SandboxOptions> options, ILogger<SandboxReceiptClock> logger)
+    : BackgroundService, IPartitionAssignment
 {
     private readonly PriorityQueue<HandsetMessage, DateTimeOffset> _due = new();
+    private readonly Dictionary<Guid, int> _scheduled = [];   // message → receipts owed when scheduled
+    private readonly HashSet<int> _owned = [];
+    private readonly List<int> _toResume = [];
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -23,10 +29,37 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
     {
         lock (_lock)
         {
+            // Resuming may read a message already scheduled here: its receipt is scheduled once.
+            if (_scheduled.TryGetValue(message.MessageId, out var owed) && owed <= message.ReceiptsOwed)
+            {
+                return;
+            }
+
+            _scheduled[message.MessageId] = message.ReceiptsOwed;
             _due.Enqueue(message, DueAt(message));
         }
 
         _wake.Release();
+    }
+
+    public void Assigned(IReadOnlyList<int> partitions)
+    {
+        lock (_lock)
+        {
+            _owned.UnionWith(partitions);
+            _toResume.AddRange(partitions);
+        }
+
+        _wake.Release();
+    }
+
+    public void Revoked(IReadOnlyList<int> partitions)
+    {
+        lock (_lock)
+        {
+            // Their scheduled receipts are dropped when due: the next owner resumes them.
+            _owned.ExceptWith(partitions);
+        }
     }
 
     public override void Dispose()
@@ -37,15 +70,11 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var owed in await inbox.ReadAwaitingReceiptsAsync(stoppingToken))
-        {
-            Schedule(owed);
-        }
-
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                await ResumeAsync(stoppingToken);
                 var ready = TakeDue(out var wait);
                 if (ready.Count == 0)
                 {
@@ -76,12 +105,57 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
                     break;
                 }
 
-                ready.Add(_due.Dequeue());
+                _due.Dequeue();
+                _scheduled.Remove(message.MessageId);
+                if (_owned.Contains(PartitionOf(message)))
+                {
+                    ready.Add(message);
+                }
             }
         }
 
         return ready;
     }
+
+    /// <summary>Schedules the receipts owed in partitions given to this node since the last look.</summary>
+    private async Task ResumeAsync(CancellationToken stoppingToken)
+    {
+        HashSet<int> partitions;
+        lock (_lock)
+        {
+            if (_toResume.Count == 0)
+            {
+                return;
+            }
+
+            partitions = [.. _toResume];
+            _toResume.Clear();
+        }
+
+        try
+        {
+            foreach (var owed in await inbox.ReadAwaitingReceiptsAsync(stoppingToken))
+            {
+                if (partitions.Contains(PartitionOf(owed)))
+                {
+                    Schedule(owed);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogResumeFailed(partitions.Count, ex);
+            lock (_lock)
+            {
+                _toResume.AddRange(partitions);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+        }
+    }
+
+    private int PartitionOf(HandsetMessage message) =>
+        KafkaPartitioner.PartitionFor(LogEnvelopeCodec.EncodeKey(message.ConversationId), log.PartitionCount);
 
     private async Task ReportAsync(List<HandsetMessage> ready, CancellationToken cancellationToken)
     {
@@ -135,6 +209,9 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
 
     private DateTimeOffset DueAt(HandsetMessage message) =>
         message.ReceivedAt + (options.Value.ReceiptDelay * (SandboxChannel.ReceiptsPerMessage - message.ReceiptsOwed + 1));
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Could not read the sandbox receipts owed in {Count} partition(s); retrying")]
+    private partial void LogResumeFailed(int count, Exception exception);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Could not report {Count} sandbox receipts; retrying")]
     private partial void LogReceiptsDelayed(int count, Exception exception);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Webhooks;
 
 namespace MessagingGateway.Dispatch.Webhooks;
@@ -9,7 +10,7 @@ namespace MessagingGateway.Dispatch.Webhooks;
 /// only, so one event is delivered by one node. The outbox in the store is the durable copy
 /// (read when a partition is given); this feed only saves the deliverer from polling it.
 /// </summary>
-public sealed class OutboxFeed
+public sealed class OutboxFeed : IPartitionAssignment
 {
     private readonly Channel<OutboxFeedItem> _items = Channel.CreateUnbounded<OutboxFeedItem>(new UnboundedChannelOptions { SingleReader = true });
 

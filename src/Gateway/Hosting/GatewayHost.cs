@@ -182,6 +182,9 @@ public static partial class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<PaymentNotifications>());
         services.AddSingleton<OutboxFeed>();
         services.AddSingleton<SandboxReceiptClock>();
+        // Told by the dispatcher which partitions are this node's: their deliveries and receipts are its to make.
+        services.AddSingleton<IPartitionAssignment>(sp => sp.GetRequiredService<OutboxFeed>());
+        services.AddSingleton<IPartitionAssignment>(sp => sp.GetRequiredService<SandboxReceiptClock>());
         services.AddSingleton<SandboxChannel>();
         services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton<WebhookTargetPolicy>();
