@@ -18,12 +18,6 @@ public sealed class DispatchOptions
     /// </summary>
     public int MaxProcessingAttempts { get; set; } = 10;
 
-    /// <summary>
-    /// Threads of dispatch's own (<see cref="DispatchWorkers"/>): conversations are spread over them
-    /// by id, each always on the same one. 0 runs lanes on the thread pool, as before.
-    /// </summary>
-    public int Workers { get; set; } = Environment.ProcessorCount;
-
     /// <summary>Records read but not yet finished, per partition, before reading pauses.</summary>
     public int MaxInFlightPerPartition { get; set; } = 20_000;
 

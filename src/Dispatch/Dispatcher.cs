@@ -30,7 +30,6 @@ public sealed partial class Dispatcher(
     private static readonly LogStream[] Streams = [LogStream.Outbound, LogStream.Inbound];
 
     private readonly ConcurrentDictionary<int, PartitionLanes> _partitions = new();
-    private readonly DispatchWorkers _workers = new(options.Value.Workers);
     private ILogConsumer? _consumer;
     private long _processed; // records finished, so a failing record can tell a store outage from itself
     private CancellationToken _stopping;
@@ -62,17 +61,11 @@ public sealed partial class Dispatcher(
         }
     }
 
-    public override void Dispose()
-    {
-        _workers.Dispose(); // the lanes ended when ExecuteAsync drained them
-        base.Dispose();
-    }
-
     public void Assigned(IReadOnlyList<int> partitions)
     {
         foreach (var partition in partitions)
         {
-            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, _workers, _stopping);
+            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, _stopping);
         }
 
         processor.Forget();

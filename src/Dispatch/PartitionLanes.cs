@@ -9,7 +9,7 @@ namespace MessagingGateway.Dispatch;
 /// The committable offset of each stream only passes a record once it and every record before it
 /// in that stream are finished.
 /// </summary>
-internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, DispatchWorkers workers, CancellationToken stopping) : IDisposable
+internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping) : IDisposable
 {
     // Stops this partition's lanes alone when the partition moves to another consumer.
     private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -82,7 +82,7 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
             lane.Enqueue((entry, slot));
             _lanes.Add(conversation, lane);
             _runningLanes++;
-            _ = workers.Run(conversation, () => RunLaneAsync(conversation, lane));
+            _ = Task.Run(() => RunLaneAsync(conversation, lane), CancellationToken.None);
         }
     }
 
