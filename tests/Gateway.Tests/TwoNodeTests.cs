@@ -100,6 +100,12 @@ public sealed class TwoNodeTests : IAsyncLifetime
         // Every event reaches the endpoint, from whichever node owns its partition.
         var eventIds = viaOne.Select(e => e["id"]!.GetValue<string>()).ToHashSet();
         await receiver.WaitForAsync(received => eventIds.IsSubsetOf(received.Select(w => w.Id!)), TimeSpan.FromSeconds(30));
+
+        // The store's pool and statement latency are among the node's metrics.
+        using var metrics = await second.GetAsync("/metrics");
+        var exported = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("db_client_connection_count", exported);
+        Assert.Contains("db_client_operation_duration", exported);
     }
 
     [Fact]
