@@ -254,7 +254,7 @@ public static partial class GatewayHost
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MessagingGateway.Gateway");
         var dataDir = app.Services.GetRequiredService<EmbeddedStorage>().Database.Path;
-        LogStarting(logger, dataDir, options.Transport);
+        LogStarting(logger, dataDir, options.Transport, options.Store == "postgres" ? "PostgreSQL" : "embedded");
         if (app.Services.GetService<Transport.Kafka.KafkaMockCluster>() is { } devCluster)
         {
             LogDevCluster(logger, devCluster.BrokerCount, devCluster.BootstrapServers);
@@ -358,6 +358,6 @@ public static partial class GatewayHost
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Role {Role} on the {Transport} log")]
     private static partial void LogRole(ILogger logger, string role, string transport);
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway starting, data in {DataDir}, {Transport} log")]
-    private static partial void LogStarting(ILogger logger, string dataDir, string transport);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Messaging gateway starting, data in {DataDir}, {Transport} log, {Store} store")]
+    private static partial void LogStarting(ILogger logger, string dataDir, string transport, string store);
 }
