@@ -12,15 +12,5 @@ public abstract class StoreContract : IAsyncLifetime
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Runs <paramref name="count"/> calls as close to the same moment as the pool allows: all wait for one signal.</summary>
-    protected static async Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> call)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            await start.Task;
-            return await call(i);
-        })).ToArray();
-        start.SetResult();
-        return await Task.WhenAll(calls);
-    }
+    protected static Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> call) => AllAtOnce.RunAsync(count, call);
 }

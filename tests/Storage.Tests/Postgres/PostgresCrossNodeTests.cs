@@ -3,6 +3,7 @@ using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Payments;
 using MessagingGateway.Core.Store;
 using MessagingGateway.Storage.Postgres;
+using MessagingGateway.Storage.Tests.Contracts;
 using Npgsql;
 
 namespace MessagingGateway.Storage.Tests.Postgres;
@@ -219,17 +220,7 @@ public sealed class PostgresCrossNodeTests(PostgresDatabase database) : IClassFi
     private Task<T[]> FromBothNodesAsync<T>(Func<PostgresStorage, int, Task<T>> call) =>
         AllAtOnceAsync(2 * PerNode, i => call(i % 2 == 0 ? NodeA : NodeB, i));
 
-    private static async Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> call)
-    {
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            await start.Task;
-            return await call(i);
-        })).ToArray();
-        start.SetResult();
-        return await Task.WhenAll(calls);
-    }
+    private static Task<T[]> AllAtOnceAsync<T>(int count, Func<int, Task<T>> call) => AllAtOnce.RunAsync(count, call);
 
     private static async Task<int> SweepAllAsync(PostgresConversationStore store)
     {
