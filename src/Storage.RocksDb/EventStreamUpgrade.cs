@@ -43,12 +43,12 @@ public static class EventStreamUpgrade
                     continue;
                 }
 
-                var webhookEvent = JsonSerializer.Deserialize(iterator.Value(), CoreJsonContext.Default.WebhookEvent)!;
+                var webhookEvent = EventRowCodec.Decode(iterator.GetValueSpan());
                 var partition = KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(webhookEvent.ConversationId), partitionCount);
                 var seq = next[(old.Tenant, partition)] = next.GetValueOrDefault((old.Tenant, partition)) + 1;
                 places[old] = (partition, seq);
                 batch.Delete(iterator.Key(), events);
-                batch.Put(StoreKeys.TenantPartitionSeq(old.Tenant, partition, seq), JsonSerializer.SerializeToUtf8Bytes(webhookEvent with { Seq = seq, Partition = partition }, CoreJsonContext.Default.WebhookEvent), events);
+                batch.Put(StoreKeys.TenantPartitionSeq(old.Tenant, partition, seq), EventRowCodec.Encode(webhookEvent with { Seq = seq, Partition = partition }), events);
                 var place = new byte[12];
                 BinaryPrimitives.WriteInt32BigEndian(place, partition);
                 BinaryPrimitives.WriteInt64BigEndian(place.AsSpan(4), seq);

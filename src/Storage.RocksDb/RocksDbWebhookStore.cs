@@ -93,7 +93,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             var place = new byte[12];
             BinaryPrimitives.WriteInt32BigEndian(place, partition);
             BinaryPrimitives.WriteInt64BigEndian(place.AsSpan(4), seq);
-            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(stored, CoreJsonContext.Default.WebhookEvent), _events);
+            batch.Put(key, EventRowCodec.Encode(stored), _events);
             batch.Put(idKey, place, _eventIds);
 
             // A tenant without an endpoint reads its events through GET /v1/events; queueing
@@ -126,7 +126,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         ValueTask.FromResult(ReadEvent(tenantId, partition, seq));
 
     public ValueTask<IReadOnlyList<WebhookEvent>> ReadEventsAsync(string tenantId, int partition, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, partition, afterSeq, samePartition: true, limit, static row => JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent)!));
+        ValueTask.FromResult<IReadOnlyList<WebhookEvent>>(ReadRange(_events, tenantId, partition, afterSeq, samePartition: true, limit, static row => EventRowCodec.Decode(row)));
 
     public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int partition, CancellationToken cancellationToken = default)
     {
@@ -232,7 +232,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     private WebhookEvent? ReadEvent(string tenantId, int partition, long seq)
     {
         var row = database.Db.Get(StoreKeys.TenantPartitionSeq(tenantId, partition, seq), _events);
-        return row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.WebhookEvent);
+        return row is null ? null : EventRowCodec.Decode(row);
     }
 
     /// <summary>Rows after (partition, seq); only that partition's when <paramref name="samePartition"/>, else on through the next ones.</summary>
