@@ -19,7 +19,8 @@ internal sealed class NodesDatabase : IAsyncDisposable
     }
 
     /// <summary>The Npgsql connection string to pass as <c>--postgres</c>.</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_admin) { Database = _name }.ConnectionString;
+    /// <summary>For a node: its pool is kept small, as test classes share the server's connection limit.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_admin) { Database = _name, MaxPoolSize = 20 }.ConnectionString;
 
     public static async Task<NodesDatabase> CreateAsync()
     {

@@ -50,7 +50,7 @@ public sealed class PostgresOutageTests : IAsyncLifetime
     [Fact]
     public async Task While_PostgreSQL_is_away_the_node_is_unready_and_refuses_with_503_and_afterwards_everything_acknowledged_arrives_once()
     {
-        var connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database, Port = _gate!.Port, Timeout = 3, CommandTimeout = 5 }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database, Port = _gate!.Port, Timeout = 3, CommandTimeout = 5, MaxPoolSize = 20 }.ConnectionString;
         await using var node = await InProcessGateway.StartAsync(
             null,
             "--transport", "kafka", "--kafka-bootstrap", _cluster!.BootstrapServers,
