@@ -241,16 +241,11 @@ public sealed class PostgresCrossNodeTests(PostgresDatabase database) : IClassFi
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Polls a condition on the server until it holds (at most 30 s).</summary>
+    /// <summary>Waits until a condition on the server holds (at most 30 s).</summary>
     private static async Task WaitForAsync(NpgsqlConnection connection, string condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         await using var command = new NpgsqlCommand(condition, connection);
-        while (!(bool)(await command.ExecuteScalarAsync())!)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{condition} did not hold within 30 s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
+        await Eventually.HoldsAsync(async () => (bool)(await command.ExecuteScalarAsync())!, TimeSpan.FromSeconds(30), condition);
     }
 
     private static PaymentRecord Payment(string id) =>
