@@ -56,12 +56,12 @@ public static class EventStreamUpgrade
             }
         }
 
-        Move(database, batch, EmbeddedDatabase.OutboxFamily, places, static (row, place) =>
+        Move(database, batch, EmbeddedDatabase.OutboxFamily, places, static (tenant, place) => StoreKeys.Outbox(place.Partition, tenant, place.Seq), static (row, place) =>
         {
             var entry = JsonSerializer.Deserialize(row, CoreJsonContext.Default.OutboxEntry)!;
             return JsonSerializer.SerializeToUtf8Bytes(entry with { Partition = place.Partition, EventSeq = place.Seq }, CoreJsonContext.Default.OutboxEntry);
         });
-        Move(database, batch, EmbeddedDatabase.DeadLettersFamily, places, static (row, place) =>
+        Move(database, batch, EmbeddedDatabase.DeadLettersFamily, places, static (tenant, place) => StoreKeys.TenantPartitionSeq(tenant, place.Partition, place.Seq), static (row, place) =>
         {
             var dead = JsonSerializer.Deserialize(row, CoreJsonContext.Default.DeadLetter)!;
             return JsonSerializer.SerializeToUtf8Bytes(dead with { Entry = dead.Entry with { Partition = place.Partition, EventSeq = place.Seq } }, CoreJsonContext.Default.DeadLetter);
@@ -71,8 +71,14 @@ public static class EventStreamUpgrade
         return places.Count;
     }
 
-    /// <summary>Rows of the outbox or dead letters, keyed like their event, follow it to its new key.</summary>
-    private static void Move(EmbeddedDatabase database, WriteBatch batch, string familyName, Dictionary<(string, long), (int Partition, long Seq)> places, Func<byte[], (int Partition, long Seq), byte[]> rewrite)
+    /// <summary>Rows of the outbox or dead letters, keyed by their event's old place, follow it to their new key.</summary>
+    private static void Move(
+        EmbeddedDatabase database,
+        WriteBatch batch,
+        string familyName,
+        Dictionary<(string, long), (int Partition, long Seq)> places,
+        Func<string, (int Partition, long Seq), byte[]> newKey,
+        Func<byte[], (int Partition, long Seq), byte[]> rewrite)
     {
         var family = database.Family(familyName);
         using var iterator = database.Db.NewIterator(family);
@@ -81,7 +87,7 @@ public static class EventStreamUpgrade
             if (OldKey(iterator.GetKeySpan()) is { } old && places.TryGetValue(old, out var place))
             {
                 batch.Delete(iterator.Key(), family);
-                batch.Put(StoreKeys.TenantPartitionSeq(old.Tenant, place.Partition, place.Seq), rewrite(iterator.Value(), place), family);
+                batch.Put(newKey(old.Tenant, place), rewrite(iterator.Value(), place), family);
             }
         }
     }

@@ -101,7 +101,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             if (Subscription(stored.TenantId) is not null)
             {
                 entry = new OutboxEntry(stored.TenantId, partition, seq, stored.Id, stored.ConversationId, 0, null, deliverAt, null);
-                batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+                batch.Put(StoreKeys.Outbox(partition, stored.TenantId, seq), JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             }
 
             stream.LastSeq = seq;
@@ -130,15 +130,13 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int partition, CancellationToken cancellationToken = default)
     {
-        // Keyed by tenant first: a partition's entries are spread over the whole (small) outbox.
+        Span<byte> prefix = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(prefix, partition);
         var entries = new List<OutboxEntry>();
         using var iterator = database.Db.NewIterator(_outbox);
-        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        for (iterator.Seek(prefix.ToArray()); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix); iterator.Next())
         {
-            if (StoreKeys.TrailingPartition(iterator.GetKeySpan()) == partition)
-            {
-                entries.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.OutboxEntry)!);
-            }
+            entries.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.OutboxEntry)!);
         }
 
         return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(entries);
@@ -146,7 +144,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask UpdateOutboxAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.TenantPartitionSeq(entry.TenantId, entry.Partition, entry.EventSeq);
+        var key = StoreKeys.Outbox(entry.Partition, entry.TenantId, entry.EventSeq);
         lock (_outboxLock)
         {
             // Only an entry still in the outbox is updated: a completed one must not come back.
@@ -163,7 +161,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     {
         lock (_outboxLock)
         {
-            database.Db.Remove(StoreKeys.TenantPartitionSeq(entry.TenantId, entry.Partition, entry.EventSeq), _outbox, database.BufferedWrite);
+            database.Db.Remove(StoreKeys.Outbox(entry.Partition, entry.TenantId, entry.EventSeq), _outbox, database.BufferedWrite);
         }
 
         return ValueTask.CompletedTask;
@@ -171,11 +169,12 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
 
     public ValueTask DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.TenantPartitionSeq(deadLetter.Entry.TenantId, deadLetter.Entry.Partition, deadLetter.Entry.EventSeq);
+        var entry = deadLetter.Entry;
+        var key = StoreKeys.TenantPartitionSeq(entry.TenantId, entry.Partition, entry.EventSeq);
         lock (_outboxLock)
         {
             using var batch = new WriteBatch();
-            batch.Delete(key, _outbox);
+            batch.Delete(StoreKeys.Outbox(entry.Partition, entry.TenantId, entry.EventSeq), _outbox);
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(deadLetter, CoreJsonContext.Default.DeadLetter), _deadLetters);
             database.Db.Write(batch, database.BufferedWrite);
         }
@@ -206,7 +205,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             var entry = dead.Entry with { Attempts = 0, FirstAttemptAt = null, NextAttemptAt = now, LastError = null };
             using var batch = new WriteBatch();
             batch.Delete(key, _deadLetters);
-            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
+            batch.Put(StoreKeys.Outbox(entry.Partition, entry.TenantId, entry.EventSeq), JsonSerializer.SerializeToUtf8Bytes(entry, CoreJsonContext.Default.OutboxEntry), _outbox);
             database.Db.Write(batch, database.BufferedWrite);
             database.FlushWal(); // the business was told it is queued again
             return ValueTask.FromResult<OutboxEntry?>(entry);

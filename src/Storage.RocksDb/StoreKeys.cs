@@ -77,6 +77,20 @@ internal static class StoreKeys
         return TenantPrefixed(tenantId, bytes);
     }
 
+    /// <summary>
+    /// An outbox entry's key: its log partition first, so the node given a partition reads that
+    /// partition's entries alone, then tenant and sequence as in <see cref="TenantPartitionSeq"/>.
+    /// </summary>
+    public static byte[] Outbox(int partition, string tenantId, long seq)
+    {
+        var length = Encoding.UTF8.GetByteCount(tenantId);
+        var key = new byte[4 + length + 1 + 8];
+        BinaryPrimitives.WriteInt32BigEndian(key, partition);
+        Encoding.UTF8.GetBytes(tenantId, key.AsSpan(4));
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(4 + length + 1), seq);
+        return key;
+    }
+
     public static int TrailingPartition(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt32BigEndian(key[^12..]);
 
     public static long TrailingSeq(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[^8..]);
