@@ -9,7 +9,7 @@ namespace MessagingGateway.Gateway.Tests;
 /// handset once and in send order, its status events once each in the event stream, and every
 /// event delivered to the webhook receiver.
 /// </summary>
-internal sealed class AcknowledgedLoad
+internal sealed class AcknowledgedLoad : IDisposable
 {
     /// <summary>Receipts, webhook retries and their backoff fast enough that a kill lands with all of them under way.</summary>
     public static readonly string[] FastSettings =
@@ -18,15 +18,13 @@ internal sealed class AcknowledgedLoad
     private const int MaxPerHandset = 200;
 
     private readonly ConcurrentDictionary<string, List<string>> _acknowledged = new();
+    private readonly SemaphoreSlim _acknowledgement = new(0);
+    private int _count;
+
+    public void Dispose() => _acknowledgement.Dispose();
 
     /// <summary>How many messages have been acknowledged so far, through any node.</summary>
-    public int Count => _acknowledged.Values.Sum(ids =>
-    {
-        lock (ids)
-        {
-            return ids.Count;
-        }
-    });
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>
     /// Sends to the handset at <paramref name="address"/> through <paramref name="client"/>, one
@@ -51,6 +49,9 @@ internal sealed class AcknowledgedLoad
                 {
                     ids.Add(id);
                 }
+
+                Interlocked.Increment(ref _count);
+                _acknowledgement.Release();
             }
             catch (HttpRequestException)
             {
@@ -62,9 +63,11 @@ internal sealed class AcknowledgedLoad
     /// <summary>Waits until <paramref name="count"/> messages are acknowledged, or until every one of <paramref name="senders"/> has finished.</summary>
     public async Task WaitForAsync(int count, IReadOnlyCollection<Task> senders)
     {
-        while (Count < count && !senders.All(s => s.IsCompleted))
+        var allDone = Task.WhenAll(senders);
+        while (Count < count && !allDone.IsCompleted)
         {
-            await Task.Delay(10);
+            // Woken by each acknowledgement, or by the last sender ending.
+            await Task.WhenAny(_acknowledgement.WaitAsync(), allDone);
         }
     }
 

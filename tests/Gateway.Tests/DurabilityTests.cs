@@ -103,7 +103,7 @@ public sealed class DurabilityTests
         string[] settings = [.. transport, .. AcknowledgedLoad.FastSettings];
         await using var receiver = await WebhookReceiver.StartAsync();
         const int conversations = 10;
-        var load = new AcknowledgedLoad();
+        using var load = new AcknowledgedLoad();
 
         using (var first = await GatewayProcess.StartAsync(dataDir, tenantsFile, settings))
         {

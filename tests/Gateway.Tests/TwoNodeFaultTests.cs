@@ -38,7 +38,7 @@ public sealed class TwoNodeFaultTests(ITestOutputHelper output)
         // Both nodes dispatch their share before the load: the kill must take partitions from a working node.
         await Eventually.HoldsAsync(() => Dispatches(one) && Dispatches(two), Patience, "both nodes dispatching partitions of the group");
 
-        var load = new AcknowledgedLoad();
+        using var load = new AcknowledgedLoad();
         using var stopOne = new CancellationTokenSource();
         using var stopTwo = new CancellationTokenSource();
         var throughOne = new List<Task>();
