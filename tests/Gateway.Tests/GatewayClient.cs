@@ -71,27 +71,41 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
         return message!;
     }
 
+    /// <summary>
+    /// Waits until the message has reached <paramref name="status"/>: it is the status now or in its history. Receipts can
+    /// follow each other within milliseconds, so a poll may never see an intermediate status as the current one.
+    /// </summary>
     public async Task<JsonObject> WaitForStatusAsync(string messageId, string status, int timeoutSeconds = 20)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(timeoutSeconds);
         JsonObject? message = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await GetAsync($"/v1/messages/{messageId}");
-            if (response.IsSuccessStatusCode)
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                message = await ReadJsonAsync(response);
-                if (message["status"]!.GetValue<string>() == status)
-                {
-                    return message;
-                }
-            }
+                using var response = await GetAsync($"/v1/messages/{messageId}");
+                message = response.IsSuccessStatusCode ? await ReadJsonAsync(response) : null;
+                return message is not null && HasReached(message, status);
+            },
+            TimeSpan.FromSeconds(timeoutSeconds),
+            $"message {messageId} reaching '{status}'");
+        return message!;
+    }
 
-            await Task.Delay(25);
+    private static bool HasReached(JsonObject message, string status)
+    {
+        if (message["status"]!.GetValue<string>() == status)
+        {
+            return true;
         }
 
-        Assert.Fail($"Message {messageId} did not reach '{status}': {message?.ToJsonString()}");
-        return null!;
+        foreach (var entry in message["statusHistory"]?.AsArray() ?? [])
+        {
+            if (entry?["status"]?.GetValue<string>() == status)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What the sandbox handset at <paramref name="address"/> received, in arrival order.</summary>
@@ -152,27 +166,16 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
 
     /// <summary>Waits until the conversation's timeline holds <paramref name="count"/> messages (placed asynchronously after the 202).</summary>
-    public async Task WaitForTimelineAsync(string conversationId, int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        long seen = -1;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await GetAsync($"/v1/conversations/{conversationId}");
-            if (response.IsSuccessStatusCode)
+    public Task WaitForTimelineAsync(string conversationId, int count) =>
+        Eventually.HoldsAsync(
+            async () =>
             {
-                seen = (await ReadJsonAsync(response))["counts"]!["messages"]!.GetValue<long>();
-                if (seen >= count)
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"Conversation {conversationId} reached {seen} of {count} messages on its timeline.");
-    }
+                using var response = await GetAsync($"/v1/conversations/{conversationId}");
+                return response.IsSuccessStatusCode
+                    && (await ReadJsonAsync(response))["counts"]!["messages"]!.GetValue<long>() >= count;
+            },
+            TimeSpan.FromSeconds(20),
+            $"{count} messages on conversation {conversationId}'s timeline");
 
     /// <summary>Every message of a conversation, following cursors page by page.</summary>
     public async Task<List<JsonObject>> ReadTimelineAsync(string conversationId, int pageSize = 50)
