@@ -15,10 +15,11 @@ namespace MessagingGateway.Dispatch;
 /// Does what one log record asks, for one conversation at a time: places messages on the
 /// timeline, hands outbound ones to their channel, applies receipts through the status machine
 /// and payment statuses through <see cref="IPaymentUpdates"/>, and publishes the business's
-/// events. What a record decides is written as one unit of work (<see cref="DispatchWrites"/>
-/// through <see cref="IDispatchStore"/>, combined with other lanes' writes), once before a send
-/// leaves and once at the end. Every step checks what is already stored first, so a record
-/// processed again after a crash changes nothing twice and sends nothing twice.
+/// events. What a record decides goes to its lane's <see cref="DispatchUnit"/>: with the rest of
+/// its consumer batch as one write through <see cref="IDispatchStore"/>, made durable before a
+/// send leaves and before the batch's positions are committed. Every step checks what is already
+/// stored (or written earlier in the batch) first, so a record processed again after a crash
+/// changes nothing twice and sends nothing twice.
 /// </summary>
 public sealed partial class ConversationProcessor(
     IConversationStore store,
@@ -39,26 +40,27 @@ public sealed partial class ConversationProcessor(
     public void Forget() => _recent.Clear();
 
     /// <param name="partition">The log partition the record was read from (its events are numbered there).</param>
-    public async ValueTask ProcessAsync(LogEnvelope envelope, int partition, CancellationToken cancellationToken)
+    /// <param name="unit">Where the record's lane writes.</param>
+    internal async ValueTask ProcessAsync(LogEnvelope envelope, int partition, DispatchUnit unit, CancellationToken cancellationToken)
     {
         var writes = new DispatchWrites(partition);
         if (envelope.Message is { } message)
         {
             backlog?.Dispatched(); // taken: a send that then waits on its channel's retries holds up no intake
 
-            var stored = await PlaceOnTimelineAsync(message, writes, cancellationToken);
+            var stored = await PlaceOnTimelineAsync(message, writes, unit, cancellationToken);
             if (message.Direction == MessageDirection.Inbound)
             {
                 Publish(WebhookEvents.Inbound(message), writes);
             }
             else
             {
-                await HandToChannelAsync(stored, writes, cancellationToken);
+                await HandToChannelAsync(stored, writes, unit, cancellationToken);
             }
         }
         else if (envelope.Receipt is { } receipt)
         {
-            await ApplyReceiptAsync(receipt, writes, cancellationToken);
+            await ApplyReceiptAsync(receipt, writes, unit, cancellationToken);
         }
         else if (envelope.Payment is { } update && payments is not null)
         {
@@ -71,16 +73,16 @@ public sealed partial class ConversationProcessor(
 
             foreach (var confirmation in outcome.Messages)
             {
-                await HandToChannelAsync(await PlaceOnTimelineAsync(confirmation, writes, cancellationToken), writes, cancellationToken);
+                await HandToChannelAsync(await PlaceOnTimelineAsync(confirmation, writes, unit, cancellationToken), writes, unit, cancellationToken);
             }
         }
 
-        await WriteAsync(writes, cancellationToken);
+        await unit.CompleteAsync(writes, cancellationToken);
     }
 
-    private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, DispatchWrites writes, CancellationToken cancellationToken)
+    private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, DispatchWrites writes, DispatchUnit unit, CancellationToken cancellationToken)
     {
-        var stored = await store.GetMessageAsync(message.Id, cancellationToken);
+        var stored = unit.Find(message.Id) ?? await store.GetMessageAsync(message.Id, cancellationToken);
         if (stored is null)
         {
             // The accepting process stopped between the durable append and the store write.
@@ -93,7 +95,7 @@ public sealed partial class ConversationProcessor(
             return stored;
         }
 
-        var stats = await store.GetConversationStatsAsync(message.ConversationId, cancellationToken);
+        var stats = unit.StatsOf(message.ConversationId) ?? await store.GetConversationStatsAsync(message.ConversationId, cancellationToken);
         var outbound = message.Direction == MessageDirection.Outbound;
         var next = new ConversationStats(
             stats.LastSeq + 1,
@@ -101,13 +103,22 @@ public sealed partial class ConversationProcessor(
             stats.Inbound + (outbound ? 0 : 1),
             message.AcceptedAt > stats.LastMessageAt ? message.AcceptedAt : stats.LastMessageAt);
         writes.AppendToTimeline(new TimelineAppend(message, next.LastSeq, next));
-        return stored with { ConversationSeq = next.LastSeq };
+        unit.Placed(message.ConversationId, next);
+        var placed = stored with { ConversationSeq = next.LastSeq };
+        unit.Remember(placed);
+        return placed;
     }
 
-    private async ValueTask HandToChannelAsync(StoredMessage stored, DispatchWrites writes, CancellationToken cancellationToken)
+    private async ValueTask HandToChannelAsync(StoredMessage stored, DispatchWrites writes, DispatchUnit unit, CancellationToken cancellationToken)
+    {
+        var history = new List<StatusChange>(stored.StatusHistory);
+        await HandOverAsync(stored, history, writes, unit, cancellationToken);
+        unit.Remember(stored with { StatusHistory = [.. history] });
+    }
+
+    private async ValueTask HandOverAsync(StoredMessage stored, List<StatusChange> history, DispatchWrites writes, DispatchUnit unit, CancellationToken cancellationToken)
     {
         var message = stored.Message;
-        var history = new List<StatusChange>(stored.StatusHistory);
         var current = StatusProgress.Current(history);
         if (current.Status == MessageStatus.Failed)
         {
@@ -118,7 +129,7 @@ public sealed partial class ConversationProcessor(
         if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
         {
             Publish(WebhookEvents.Status(message, queued), writes);
-            if (await ledger.GetHandoffAsync(message.Id, cancellationToken) is { } handedOver)
+            if ((unit.HandoffOf(message.Id) ?? await ledger.GetHandoffAsync(message.Id, cancellationToken)) is { } handedOver)
             {
                 RecordSent(message, history, handedOver, writes);
                 return; // handed over before a restart: never send twice
@@ -130,16 +141,22 @@ public sealed partial class ConversationProcessor(
         }
 
         // Its place on the timeline and `queued` are stored before the message leaves.
-        await WriteAsync(writes, cancellationToken);
+        await unit.FlushAsync(writes, cancellationToken);
         var connector = await channels.ForAsync(message, cancellationToken);
         var settings = options.Value;
         for (var attempt = 1; ; attempt++)
         {
             ChannelSendResult result;
             var started = time.GetUtcNow();
+            var sending = StartSend(connector, message, cancellationToken);
+            if (!sending.IsCompleted)
+            {
+                await unit.LeaveBatchAsync(); // a channel we wait for must not hold up the rest of the batch
+            }
+
             try
             {
-                result = await connector.SendAsync(message, cancellationToken);
+                result = await sending;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -154,17 +171,22 @@ public sealed partial class ConversationProcessor(
                     var now = time.GetUtcNow();
                     var handoff = new ChannelHandoff(message.Id, now, result.ProviderMessageId, result.ConfirmsSent ? result.SentAt ?? now : null, started);
                     writes.PutHandoff(handoff);
+                    unit.Remember(handoff);
                     RecordSent(message, history, handoff, writes);
                     _recent.Remember(stored with { StatusHistory = [.. history] }); // its receipts come next
                     if (result.ProviderMessageId is { } providerId)
                     {
                         // A provider may report before we stored its id: those statuses were kept
                         // aside. The hand-over is stored first, so one arriving from now on finds it.
-                        await WriteAsync(writes, cancellationToken);
+                        await unit.FlushAsync(writes, cancellationToken);
+                        unit.Remember(stored with { StatusHistory = [.. history] });
                         foreach (var early in await ledger.TakeOrphansAsync(ProviderStatus.OrphanId(providerId), cancellationToken))
                         {
-                            await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, writes, cancellationToken);
+                            await ApplyReceiptAsync(early with { MessageId = message.Id, TenantId = message.TenantId, ConversationId = message.ConversationId }, writes, unit, cancellationToken);
                         }
+
+                        history.Clear();
+                        history.AddRange(unit.Find(message.Id)!.StatusHistory); // as the receipts left it
                     }
 
                     return;
@@ -184,6 +206,7 @@ public sealed partial class ConversationProcessor(
             // Only this conversation waits; the partition's other conversations go on.
             var delay = result.RetryAfter ?? Backoff.Delay(settings.SendRetryBaseDelay, settings.SendRetryMaxDelay, attempt);
             LogSendRetry(message.Id, attempt, result.Code, delay.TotalMilliseconds);
+            await unit.LeaveBatchAsync();
             await Task.Delay(delay, time, cancellationToken);
         }
     }
@@ -221,9 +244,9 @@ public sealed partial class ConversationProcessor(
         return true;
     }
 
-    private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, DispatchWrites writes, CancellationToken cancellationToken)
+    private async ValueTask ApplyReceiptAsync(StatusReceipt receipt, DispatchWrites writes, DispatchUnit unit, CancellationToken cancellationToken)
     {
-        var stored = _recent.Find(receipt.MessageId) ?? await store.GetMessageAsync(receipt.MessageId, cancellationToken);
+        var stored = unit.Find(receipt.MessageId) ?? _recent.Find(receipt.MessageId) ?? await store.GetMessageAsync(receipt.MessageId, cancellationToken);
         if (stored is null || stored.Message.TenantId != receipt.TenantId)
         {
             await ledger.RecordOrphanAsync(receipt, cancellationToken);
@@ -237,6 +260,8 @@ public sealed partial class ConversationProcessor(
         {
             return;
         }
+
+        unit.Remember(stored with { StatusHistory = [.. history] });
 
         if (StatusProgress.Current(history).Status is MessageStatus.Read or MessageStatus.Failed)
         {
@@ -275,15 +300,10 @@ public sealed partial class ConversationProcessor(
 
     private void Publish(WebhookEvent webhookEvent, DispatchWrites writes) => writes.Publish(webhookEvent, time.GetUtcNow());
 
-    /// <summary>Writes what was decided so far as one unit, then queues its deliveries.</summary>
-    private async ValueTask WriteAsync(DispatchWrites writes, CancellationToken cancellationToken)
+    /// <summary>Writes dispatch units as one store write, then queues their events' deliveries.</summary>
+    internal async ValueTask WriteAsync(IReadOnlyList<DispatchWrites> units, CancellationToken cancellationToken)
     {
-        if (writes.IsEmpty)
-        {
-            return;
-        }
-
-        foreach (var entry in await writer.WriteAsync(writes, cancellationToken))
+        foreach (var entry in await writer.WriteAsync(units, cancellationToken))
         {
             outbox.Add(entry);
         }
@@ -291,13 +311,31 @@ public sealed partial class ConversationProcessor(
         if (eventTopic is not null)
         {
             // Also on a replay: the first attempt may have died before this; the id is the same.
-            foreach (var (webhookEvent, _) in writes.Events)
+            foreach (var writes in units)
             {
-                await eventTopic.PublishAsync(webhookEvent, cancellationToken);
+                foreach (var (webhookEvent, _) in writes.Events)
+                {
+                    await eventTopic.PublishAsync(webhookEvent, cancellationToken);
+                }
             }
         }
 
-        writes.Clear();
+        foreach (var writes in units)
+        {
+            writes.Clear();
+        }
+    }
+
+    private static ValueTask<ChannelSendResult> StartSend(IChannelConnector connector, Message message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return connector.SendAsync(message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromException<ChannelSendResult>(ex); // answered like a send that failed later
+        }
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Channel connector failed for message {MessageId}")]

@@ -65,7 +65,7 @@ public sealed partial class Dispatcher(
     {
         foreach (var partition in partitions)
         {
-            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, _stopping);
+            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, processor.WriteAsync, processor.Forget, _stopping);
         }
 
         processor.Forget();
@@ -125,10 +125,7 @@ public sealed partial class Dispatcher(
 
                 await lanes.WaitForRoomAsync(limit, stoppingToken); // back-pressure: the lanes catch up first
 
-                foreach (var entry in batch.Entries)
-                {
-                    lanes.Add(entry);
-                }
+                lanes.Add(batch.Entries);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -183,7 +180,7 @@ public sealed partial class Dispatcher(
         }
     }
 
-    private async Task ProcessWithRetryAsync(LogEntry entry, CancellationToken cancellationToken)
+    private async Task ProcessWithRetryAsync(LogEntry entry, DispatchUnit unit, CancellationToken cancellationToken)
     {
         LogEnvelope envelope;
         try
@@ -203,12 +200,16 @@ public sealed partial class Dispatcher(
         {
             try
             {
-                await processor.ProcessAsync(envelope, entry.Position.Partition, cancellationToken);
+                await processor.ProcessAsync(envelope, entry.Position.Partition, unit, cancellationToken);
                 Interlocked.Increment(ref _processed);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // A lane in a batch leaves it on a failure and retries its records on its own.
+            catch (Exception ex) when (ex is not OperationCanceledException && !unit.IsBatched)
             {
+                // What was remembered of the attempt's writes may not be in the store.
+                unit.Forget();
+                processor.Forget();
                 if (processedAtFirstFailure < 0)
                 {
                     processedAtFirstFailure = Interlocked.Read(ref _processed);

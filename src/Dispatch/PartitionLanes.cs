@@ -1,15 +1,22 @@
 using System.Text;
 using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Store;
 
 namespace MessagingGateway.Dispatch;
 
 /// <summary>
 /// The records of one partition, split into one lane per conversation. Lanes run independently
 /// (a conversation waiting on a failing channel holds up no other), each strictly in log order.
-/// The committable offset of each stream only passes a record once it and every record before it
-/// in that stream are finished.
+/// The lanes a consumer batch starts write together, as one <see cref="DispatchBatch"/>. The
+/// committable offset of each stream only passes a record once it and every record before it in
+/// that stream are finished and written.
 /// </summary>
-internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationToken, Task> process, CancellationToken stopping) : IDisposable
+internal sealed class PartitionLanes(
+    int partition,
+    Func<LogEntry, DispatchUnit, CancellationToken, Task> process,
+    Func<IReadOnlyList<DispatchWrites>, CancellationToken, ValueTask> write,
+    Action forget,
+    CancellationToken stopping) : IDisposable
 {
     // Stops this partition's lanes alone when the partition moves to another consumer.
     private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -24,7 +31,6 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
     private int _roomBelow;
 
     public int Partition => partition;
-
     /// <summary>Stops the lanes at the next record; unfinished records stay uncommitted for the next owner.</summary>
     public void Abandon()
     {
@@ -65,24 +71,53 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
         }
     }
 
-    public void Add(LogEntry entry)
+    /// <summary>
+    /// Queues a consumer batch's records. A conversation with a lane still running gets them at the
+    /// end of it; the others start as the members of one <see cref="DispatchBatch"/>, on one pool
+    /// thread, one after another until each waits for the batch's write.
+    /// </summary>
+    public void Add(IReadOnlyList<LogEntry> entries)
     {
-        var conversation = Encoding.UTF8.GetString(entry.Key.Span);
-        var slot = new Slot(entry.Position.Stream, entry.Position.Offset);
+        List<(string Conversation, Queue<(LogEntry Entry, Slot Slot)> Lane)>? started = null;
         lock (_lock)
         {
-            _slots[(int)slot.Stream].Enqueue(slot);
-            if (_lanes.TryGetValue(conversation, out var lane))
+            foreach (var entry in entries)
             {
+                var conversation = Encoding.UTF8.GetString(entry.Key.Span);
+                var slot = new Slot(entry.Position.Stream, entry.Position.Offset);
+                _slots[(int)slot.Stream].Enqueue(slot);
+                if (_lanes.TryGetValue(conversation, out var lane))
+                {
+                    lane.Enqueue((entry, slot));
+                    continue;
+                }
+
+                lane = new Queue<(LogEntry, Slot)>();
                 lane.Enqueue((entry, slot));
-                return;
+                _lanes.Add(conversation, lane);
+                (started ??= []).Add((conversation, lane));
             }
 
-            lane = new Queue<(LogEntry, Slot)>();
-            lane.Enqueue((entry, slot));
-            _lanes.Add(conversation, lane);
-            _runningLanes++;
-            _ = Task.Run(() => RunLaneAsync(conversation, lane), CancellationToken.None);
+            _runningLanes += started?.Count ?? 0;
+        }
+
+        if (started is not null)
+        {
+            _ = Task.Run(() => StartBatch(started), CancellationToken.None);
+        }
+    }
+
+    private void StartBatch(List<(string Conversation, Queue<(LogEntry Entry, Slot Slot)> Lane)> lanes)
+    {
+        var batch = new DispatchBatch(write, _abandon.Token);
+        foreach (var _ in lanes)
+        {
+            batch.Join(); // all of them before any starts, so none writes for fewer than all
+        }
+
+        foreach (var (conversation, lane) in lanes)
+        {
+            _ = RunLaneAsync(conversation, lane, batch);
         }
     }
 
@@ -118,11 +153,11 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
         }
     }
 
-    private async Task RunLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane)
+    private async Task RunLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane, DispatchBatch batch)
     {
         try
         {
-            await ProcessLaneAsync(conversation, lane);
+            await ProcessLaneAsync(conversation, lane, batch);
         }
         finally
         {
@@ -137,43 +172,110 @@ internal sealed class PartitionLanes(int partition, Func<LogEntry, CancellationT
         }
     }
 
-    private async Task ProcessLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane)
+    private async Task ProcessLaneAsync(string conversation, Queue<(LogEntry Entry, Slot Slot)> lane, DispatchBatch batch)
     {
+        var unit = new DispatchUnit(write, batch);
+        var unwritten = new List<(LogEntry Entry, Slot Slot)>(); // finished as a member, not written yet
+        var again = new Queue<(LogEntry Entry, Slot Slot)>();      // taken back from a failed batch: first
+        unit.Written = () =>
+        {
+            Finish(unwritten);
+            unwritten.Clear();
+        };
+
         while (true)
         {
             (LogEntry Entry, Slot Slot) next;
+            var leave = false;
             lock (_lock)
             {
-                if (_abandon.IsCancellationRequested || !lane.TryDequeue(out next))
+                if (_abandon.IsCancellationRequested)
                 {
                     _lanes.Remove(conversation);
-                    return;
+                    break;
+                }
+
+                if (!again.TryDequeue(out next) && !lane.TryDequeue(out next))
+                {
+                    if (!unit.IsBatched)
+                    {
+                        _lanes.Remove(conversation);
+                        return;
+                    }
+
+                    leave = true; // what it handed to the batch is written first; records queued meanwhile go on alone
                 }
             }
 
             try
             {
-                await process(next.Entry, _abandon.Token);
+                if (leave)
+                {
+                    await unit.LeaveBatchAsync();
+                    continue;
+                }
+
+                await process(next.Entry, unit, _abandon.Token);
             }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
-                return; // not finished: the record stays uncommitted and is replayed at the next start
+                break; // not finished: the record stays uncommitted and is replayed at the next start
+            }
+            catch (Exception) when (unit.IsBatched)
+            {
+                // A failed record or a failed batch write: leave the batch and process again, on
+                // their own, this lane's records that are not written (processing is safe to replay).
+                await unit.AbandonBatchAsync();
+                forget();
+                foreach (var record in unwritten)
+                {
+                    again.Enqueue(record);
+                }
+
+                if (!leave)
+                {
+                    again.Enqueue(next);
+                }
+
+                unwritten.Clear();
+                continue;
             }
 
-            lock (_lock)
+            if (unit.IsBatched)
             {
-                next.Slot.Done = true;
-                var stream = (int)next.Slot.Stream;
+                unwritten.Add(next);
+            }
+            else
+            {
+                Finish([next]);
+            }
+        }
+
+        await unit.AbandonBatchAsync(); // abandoned: the others must not wait for this lane
+    }
+
+    /// <summary>Marks records finished and written; the committable offsets move past every leading finished one.</summary>
+    private void Finish(List<(LogEntry Entry, Slot Slot)> records)
+    {
+        lock (_lock)
+        {
+            foreach (var (_, slot) in records)
+            {
+                slot.Done = true;
+            }
+
+            for (var stream = 0; stream < _slots.Length; stream++)
+            {
                 while (_slots[stream].TryPeek(out var head) && head.Done)
                 {
                     _committable[stream] = _slots[stream].Dequeue().Offset + 1;
                 }
+            }
 
-                if (_room is not null && _slots[0].Count + _slots[1].Count < _roomBelow)
-                {
-                    _room.TrySetResult();
-                    _room = null;
-                }
+            if (_room is not null && _slots[0].Count + _slots[1].Count < _roomBelow)
+            {
+                _room.TrySetResult();
+                _room = null;
             }
         }
     }

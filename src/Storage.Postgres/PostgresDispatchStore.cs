@@ -5,8 +5,8 @@ using Npgsql;
 namespace MessagingGateway.Storage.Postgres;
 
 /// <summary>
-/// Dispatch's unit of work on PostgreSQL: every row of a <see cref="DispatchWrites"/> in one
-/// <see cref="NpgsqlBatch"/>: one round trip, one implicit transaction, so a unit is written
+/// Dispatch's unit of work on PostgreSQL: every row of a consumer batch's <see cref="DispatchWrites"/> in one
+/// <see cref="NpgsqlBatch"/>: one round trip, one implicit transaction, so the batch is written
 /// whole or not at all. Its events are numbered inside that transaction; lanes of one node that
 /// publish into the same (tenant, partition) stream take turns, so they do not collide on a number.
 /// </summary>
@@ -26,64 +26,82 @@ public sealed class PostgresDispatchStore : IDispatchStore
         _webhooks = webhooks;
     }
 
-    public async ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(DispatchWrites writes, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(IReadOnlyList<DispatchWrites> units, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(writes);
-        if (writes.IsEmpty)
+        ArgumentNullException.ThrowIfNull(units);
+        var empty = true;
+        foreach (var writes in units)
+        {
+            empty &= writes.IsEmpty;
+        }
+
+        if (empty)
         {
             return NoEntries;
         }
 
         await using var batch = _dataSource.CreateBatch();
 
-        // Events first: their statements are the ones that answer, one row each.
-        foreach (var (webhookEvent, deliverAt) in writes.Events)
+        // Events first: their statements are the ones that answer, one row each. Within the
+        // transaction a second statement for the same event id sees the first and stores nothing.
+        foreach (var writes in units)
         {
-            PostgresWebhookStore.StagePublish(batch, webhookEvent, writes.Partition, deliverAt);
+            foreach (var (webhookEvent, deliverAt) in writes.Events)
+            {
+                PostgresWebhookStore.StagePublish(batch, webhookEvent, writes.Partition, deliverAt);
+            }
         }
 
-        if (writes.Accepted.Count > 0)
+        foreach (var writes in units)
         {
-            PostgresConversationStore.StageAccepted(batch, writes.Accepted);
+            if (writes.Accepted.Count > 0)
+            {
+                PostgresConversationStore.StageAccepted(batch, writes.Accepted);
+            }
+
+            foreach (var append in writes.Timeline)
+            {
+                PostgresConversationStore.StageTimeline(batch, append);
+            }
+
+            foreach (var (messageId, change) in writes.Statuses)
+            {
+                PostgresConversationStore.StageStatus(batch, messageId, change);
+            }
+
+            foreach (var handoff in writes.Handoffs)
+            {
+                PostgresDeliveryLedger.StageHandoff(batch, handoff);
+            }
         }
 
-        foreach (var append in writes.Timeline)
-        {
-            PostgresConversationStore.StageTimeline(batch, append);
-        }
-
-        foreach (var (messageId, change) in writes.Statuses)
-        {
-            PostgresConversationStore.StageStatus(batch, messageId, change);
-        }
-
-        foreach (var handoff in writes.Handoffs)
-        {
-            PostgresDeliveryLedger.StageHandoff(batch, handoff);
-        }
-
-        // A conversation is one tenant's, in one partition: one stream for all of the unit's events.
-        var stream = writes.Events.Count > 0 ? _webhooks.StreamGate(writes.Events[0].Event.TenantId, writes.Partition) : null;
-        if (stream is not null)
-        {
-            await stream.WaitAsync(cancellationToken);
-        }
-
+        // Turns into every stream the units publish to, always taken in the same order.
+        var streams = EventStreams.Of(units);
+        var held = 0;
         try
         {
+            for (; held < streams.Count; held++)
+            {
+                await _webhooks.StreamGate(streams[held].TenantId, streams[held].Partition).WaitAsync(cancellationToken);
+            }
+
             List<OutboxEntry>? entries = null;
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            for (var i = 0; i < writes.Events.Count; i++)
+            var first = true;
+            foreach (var writes in units)
             {
-                var (webhookEvent, deliverAt) = writes.Events[i];
-                if (i > 0 && !await reader.NextResultAsync(cancellationToken))
+                foreach (var (webhookEvent, deliverAt) in writes.Events)
                 {
-                    throw new InvalidOperationException("A published event's statement returned no result.");
-                }
+                    if (!first && !await reader.NextResultAsync(cancellationToken))
+                    {
+                        throw new InvalidOperationException("A published event's statement returned no result.");
+                    }
 
-                if (await PostgresWebhookStore.ReadPublishedAsync(reader, webhookEvent, writes.Partition, deliverAt, cancellationToken) is { } entry)
-                {
-                    (entries ??= []).Add(entry);
+                    first = false;
+                    if (await PostgresWebhookStore.ReadPublishedAsync(reader, webhookEvent, writes.Partition, deliverAt, cancellationToken) is { } entry)
+                    {
+                        (entries ??= []).Add(entry);
+                    }
                 }
             }
 
@@ -96,7 +114,10 @@ public sealed class PostgresDispatchStore : IDispatchStore
         }
         finally
         {
-            stream?.Release();
+            for (var i = held - 1; i >= 0; i--)
+            {
+                _webhooks.StreamGate(streams[i].TenantId, streams[i].Partition).Release();
+            }
         }
     }
 }

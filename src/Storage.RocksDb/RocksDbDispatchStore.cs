@@ -5,60 +5,82 @@ using RocksDbSharp;
 namespace MessagingGateway.Storage.RocksDb;
 
 /// <summary>
-/// Dispatch's unit-of-work writes on the embedded database: each unit is one atomic
-/// <see cref="WriteBatch"/>, written on the calling lane's thread. Lanes writing at the same time
-/// are combined by RocksDB itself (its write group: one leader writes every waiting batch while
-/// the others block briefly), which costs no trip through the thread pool's queue; a group of
-/// our own, completing waiting lanes through that queue, measured slower under load, because
-/// every resumed lane waited behind the requests being accepted.
+/// Dispatch's unit-of-work writes on the embedded database: the units of a consumer batch are
+/// one atomic <see cref="WriteBatch"/>, written on the calling thread. Solo units written at the
+/// same time (a conversation waiting on its channel's retries) are combined by RocksDB itself
+/// (its write group: one leader writes every waiting batch while the others block briefly).
 /// </summary>
 public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConversationStore conversations, RocksDbDeliveryLedger ledger, RocksDbWebhookStore webhooks) : IDispatchStore
 {
     private static readonly IReadOnlyList<OutboxEntry> NoEntries = [];
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(DispatchWrites writes, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(IReadOnlyList<DispatchWrites> units, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(writes);
-        return writes.IsEmpty ? ValueTask.FromResult(NoEntries) : ValueTask.FromResult(Write(writes));
+        ArgumentNullException.ThrowIfNull(units);
+        return ValueTask.FromResult(Write(units));
     }
 
-    /// <summary>One atomic write of the unit's rows; returns the outbox entries of the events it stored.</summary>
-    private IReadOnlyList<OutboxEntry> Write(DispatchWrites writes)
+    /// <summary>One atomic write of the units' rows; returns the outbox entries of the events it stored.</summary>
+    private IReadOnlyList<OutboxEntry> Write(IReadOnlyList<DispatchWrites> units)
     {
-        if (writes.Accepted.Count > 0)
+        var handoffs = false;
+        var empty = true;
+        foreach (var writes in units)
         {
-            // Only after a crash between an append and its rows: rare, and written on its own.
-            conversations.PutAccepted(writes.Accepted);
+            if (writes.Accepted.Count > 0)
+            {
+                // Only after a crash between an append and its rows: rare, and written on its own.
+                conversations.PutAccepted(writes.Accepted);
+            }
+
+            handoffs |= writes.Handoffs.Count > 0;
+            empty &= writes.IsEmpty;
         }
 
-        // A conversation is one tenant's, in one partition: its events take the next sequences of
-        // that stream, held until written, so the stream has no gap even when a write fails.
+        if (empty)
+        {
+            return NoEntries;
+        }
+
+        // Events take the next sequences of their (tenant, partition) stream, held until written,
+        // so a stream has no gap even when a write fails.
+        var streams = EventStreams.Of(units);
+        foreach (var (tenantId, partition) in streams)
+        {
+            webhooks.StreamGate(tenantId, partition).Enter();
+        }
+
         using var batch = new WriteBatch();
         List<OutboxEntry>? entries = null;
-        var stream = writes.Events.Count > 0 ? webhooks.StreamGate(writes.Events[0].Event.TenantId, writes.Partition) : null;
-        stream?.Enter();
+        HashSet<string>? staged = null;
         try
         {
-            foreach (var append in writes.Timeline)
+            foreach (var writes in units)
             {
-                conversations.StageTimeline(batch, append);
-            }
-
-            foreach (var (messageId, change) in writes.Statuses)
-            {
-                conversations.StageStatus(batch, messageId, change);
-            }
-
-            foreach (var handoff in writes.Handoffs)
-            {
-                ledger.StageHandoff(batch, handoff);
-            }
-
-            foreach (var (webhookEvent, deliverAt) in writes.Events)
-            {
-                if (webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, out var entry) && entry is not null)
+                foreach (var append in writes.Timeline)
                 {
-                    (entries ??= []).Add(entry);
+                    conversations.StageTimeline(batch, append);
+                }
+
+                foreach (var (messageId, change) in writes.Statuses)
+                {
+                    conversations.StageStatus(batch, messageId, change);
+                }
+
+                foreach (var handoff in writes.Handoffs)
+                {
+                    ledger.StageHandoff(batch, handoff);
+                }
+
+                foreach (var (webhookEvent, deliverAt) in writes.Events)
+                {
+                    // The batch is not readable until written: an event published twice in it is staged once.
+                    if ((staged ??= new HashSet<string>(StringComparer.Ordinal)).Add(webhookEvent.Id)
+                        && webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, out var entry)
+                        && entry is not null)
+                    {
+                        (entries ??= []).Add(entry);
+                    }
                 }
             }
 
@@ -66,19 +88,22 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
         }
         catch
         {
-            foreach (var (webhookEvent, _) in writes.Events)
+            foreach (var (tenantId, partition) in streams)
             {
-                webhooks.ForgetSequence(webhookEvent.TenantId, writes.Partition);
+                webhooks.ForgetSequence(tenantId, partition);
             }
 
             throw;
         }
         finally
         {
-            stream?.Exit();
+            for (var i = streams.Count - 1; i >= 0; i--)
+            {
+                webhooks.StreamGate(streams[i].TenantId, streams[i].Partition).Exit();
+            }
         }
 
-        if (writes.Handoffs.Count > 0)
+        if (handoffs)
         {
             // Out of the WAL's buffer at once: a message has left for its channel, and a process
             // crash must not make a replay send it again.

@@ -12,19 +12,22 @@ internal sealed class PoisonTimelineStore(IDispatchStore inner) : IDispatchStore
 
     public void Heal() => _healed = true;
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(DispatchWrites writes, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<OutboxEntry>> WriteAsync(IReadOnlyList<DispatchWrites> units, CancellationToken cancellationToken = default)
     {
         if (!_healed)
         {
-            foreach (var append in writes.Timeline)
+            foreach (var writes in units)
             {
-                if (append.Message.Content.Text == PoisonText)
+                foreach (var append in writes.Timeline)
                 {
-                    throw new InvalidOperationException("injected: this message cannot be stored");
+                    if (append.Message.Content.Text == PoisonText)
+                    {
+                        throw new InvalidOperationException("injected: this message cannot be stored");
+                    }
                 }
             }
         }
 
-        return inner.WriteAsync(writes, cancellationToken);
+        return inner.WriteAsync(units, cancellationToken);
     }
 }

@@ -53,6 +53,27 @@ public abstract class DispatchStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task A_consumer_batch_of_units_for_several_tenants_is_one_write_and_numbers_each_stream_once()
+    {
+        await Webhooks.PutSubscriptionAsync(new WebhookSubscription("tenant", "http://127.0.0.1:9/hook", ["whsec_x"], T0));
+        var first = NewMessage("cnv_batch_a");
+        var second = NewMessage("cnv_batch_b");
+        var other = new DispatchWrites(4);
+        other.Publish(new WebhookEvent("evt_other_1", "message.inbound", "other-tenant", "cnv_other", T0, "{}"u8.ToArray()), T0);
+        var again = new DispatchWrites(4);
+        again.Publish(new WebhookEvent("evt_batch_a_2", "message.status", "tenant", first.ConversationId, T0, "{}"u8.ToArray()), T0); // published twice in one batch
+
+        var entries = await Dispatch.WriteAsync([Unit(first, partition: 4), other, Unit(second, partition: 4), again]);
+
+        // Only the tenant with an endpoint has deliveries queued, in the order the units were given.
+        Assert.Equal(["evt_batch_a_1", "evt_batch_a_2", "evt_batch_b_1", "evt_batch_b_2"], entries.Select(e => e.EventId));
+        Assert.Equal([1L, 2L, 3L, 4L], (await Webhooks.ReadEventsAsync("tenant", 4, 0, 10)).Select(e => e.Seq));
+        Assert.Equal([1L], (await Webhooks.ReadEventsAsync("other-tenant", 4, 0, 10)).Select(e => e.Seq));
+        Assert.Single(await Conversations.ReadTimelineAsync("cnv_batch_b", 0, 10));
+        Assert.Equal("prov-1", (await Ledger.GetHandoffAsync(second.Id))!.ProviderMessageId);
+    }
+
+    [Fact]
     public async Task Without_an_endpoint_events_are_stored_and_nothing_is_queued()
     {
         var message = NewMessage("cnv_quiet");
