@@ -62,7 +62,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
         foreach (var status in statuses)
         {
-            batch.Put(StoreKeys.Status(message.Id, status.Seq), JsonSerializer.SerializeToUtf8Bytes(status, CoreJsonContext.Default.StatusChange), _statuses);
+            batch.Put(StoreKeys.Status(message.Id, status.Seq), StatusRowCodec.Encode(status), _statuses);
         }
 
         _database.Db.Write(batch, _database.BufferedWrite);
@@ -78,7 +78,7 @@ public sealed class RocksDbConversationStore : IConversationStore
     }
 
     internal void StageStatus(WriteBatch batch, Guid messageId, StatusChange change) =>
-        batch.Put(StoreKeys.Status(messageId, change.Seq), JsonSerializer.SerializeToUtf8Bytes(change, CoreJsonContext.Default.StatusChange), _statuses);
+        batch.Put(StoreKeys.Status(messageId, change.Seq), StatusRowCodec.Encode(change), _statuses);
 
     public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
@@ -95,7 +95,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         {
             for (iterator.Seek(key); iterator.Valid() && iterator.GetKeySpan().StartsWith(key); iterator.Next())
             {
-                history.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.StatusChange)!);
+                history.Add(StatusRowCodec.Decode(iterator.GetValueSpan()));
             }
         }
 
@@ -118,7 +118,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         {
             batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
             var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
-            batch.Put(StoreKeys.Status(message.Id, accepted.Seq), JsonSerializer.SerializeToUtf8Bytes(accepted, CoreJsonContext.Default.StatusChange), _statuses);
+            batch.Put(StoreKeys.Status(message.Id, accepted.Seq), StatusRowCodec.Encode(accepted), _statuses);
             if (_database.Db.Get(StoreKeys.Conversation(message.ConversationId), _conversations) is null)
             {
                 (opening ??= []).Add(message);
@@ -156,7 +156,7 @@ public sealed class RocksDbConversationStore : IConversationStore
     public ValueTask<ConversationStats> GetConversationStatsAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         var row = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
-        return ValueTask.FromResult(row is null ? ConversationStats.Empty : JsonSerializer.Deserialize(row, CoreJsonContext.Default.ConversationStats)!);
+        return ValueTask.FromResult(row is null ? ConversationStats.Empty : StatsRowCodec.Decode(row));
     }
 
     public ValueTask AppendToTimelineAsync(TimelineAppend append, CancellationToken cancellationToken = default)
@@ -174,7 +174,7 @@ public sealed class RocksDbConversationStore : IConversationStore
         BinaryPrimitives.WriteInt64BigEndian(seqBytes, append.Seq);
         batch.Put(StoreKeys.Timeline(conversationId, append.Seq), StoreKeys.Message(append.Message.Id), _timeline);
         batch.Put(StoreKeys.Message(append.Message.Id), seqBytes, _messageSeq);
-        batch.Put(StoreKeys.Conversation(conversationId), JsonSerializer.SerializeToUtf8Bytes(append.Stats, CoreJsonContext.Default.ConversationStats), _stats);
+        batch.Put(StoreKeys.Conversation(conversationId), StatsRowCodec.Encode(append.Stats), _stats);
     }
 
     public ValueTask<IReadOnlyList<TimelineEntry>> ReadTimelineAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken = default)
