@@ -82,12 +82,19 @@ public sealed partial class ConversationProcessor(
 
     private async ValueTask<StoredMessage> PlaceOnTimelineAsync(Message message, DispatchWrites writes, DispatchUnit unit, CancellationToken cancellationToken)
     {
-        var stored = unit.Find(message.Id) ?? await store.GetMessageAsync(message.Id, cancellationToken);
-        if (stored is null)
+        if (unit.Find(message.Id) is { ConversationSeq: not null } placed)
+        {
+            return placed; // earlier in this batch
+        }
+
+        // The message itself is not read back: it came decoded from the log record.
+        var placement = await store.GetPlacementAsync(message.Id, message.ConversationId, cancellationToken);
+        var stored = new StoredMessage(message, placement.StatusHistory, placement.ConversationSeq);
+        if (!placement.IsStored)
         {
             // The accepting process stopped between the durable append and the store write.
             writes.PutAccepted(message);
-            stored = new StoredMessage(message, [new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)], null);
+            stored = stored with { StatusHistory = [new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1)] };
         }
 
         if (stored.ConversationSeq is not null)
@@ -95,7 +102,7 @@ public sealed partial class ConversationProcessor(
             return stored;
         }
 
-        var stats = unit.StatsOf(message.ConversationId) ?? await store.GetConversationStatsAsync(message.ConversationId, cancellationToken);
+        var stats = unit.StatsOf(message.ConversationId) ?? placement.Stats;
         var outbound = message.Direction == MessageDirection.Outbound;
         var next = new ConversationStats(
             stats.LastSeq + 1,
@@ -104,7 +111,7 @@ public sealed partial class ConversationProcessor(
             message.AcceptedAt > stats.LastMessageAt ? message.AcceptedAt : stats.LastMessageAt);
         writes.AppendToTimeline(new TimelineAppend(message, next.LastSeq, next));
         unit.Placed(message.ConversationId, next);
-        var placed = stored with { ConversationSeq = next.LastSeq };
+        placed = stored with { ConversationSeq = next.LastSeq };
         unit.Remember(placed);
         return placed;
     }

@@ -138,6 +138,30 @@ public sealed class PostgresConversationStore : IConversationStore
         return new StoredMessage(message, history, seq);
     }
 
+    public async ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default)
+    {
+        // Three partitions' keys, three statements in one round trip; the message row is not read.
+        await using var batch = Sql.Batch(
+            _dataSource,
+            Sql.Command(ReadStatusesSql, Sql.Uuid(messageId)),
+            Sql.Command(ReadMessageSeqSql, Sql.Uuid(messageId)),
+            Sql.Command(ReadStatsSql, Sql.Text(conversationId)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var history = new List<StatusChange>(4);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            history.Add(Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.StatusChange));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        long? seq = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
+        await reader.NextResultAsync(cancellationToken);
+        var stats = await reader.ReadAsync(cancellationToken)
+            ? Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.ConversationStats)
+            : ConversationStats.Empty;
+        return new MessagePlacement(history, seq, stats);
+    }
+
     public async ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
         if (messages.Count == 0)

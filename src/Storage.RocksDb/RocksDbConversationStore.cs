@@ -104,6 +104,24 @@ public sealed class RocksDbConversationStore : IConversationStore
         return ValueTask.FromResult<StoredMessage?>(new StoredMessage(message, history, seq));
     }
 
+    public ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default)
+    {
+        var key = StoreKeys.Message(messageId);
+        var history = new List<StatusChange>(4);
+        using (var iterator = _database.Db.NewIterator(_statuses))
+        {
+            for (iterator.Seek(key); iterator.Valid() && iterator.GetKeySpan().StartsWith(key); iterator.Next())
+            {
+                history.Add(StatusRowCodec.Decode(iterator.GetValueSpan()));
+            }
+        }
+
+        var seqRow = _database.Db.Get(key, _messageSeq);
+        long? seq = seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow);
+        var statsRow = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
+        return ValueTask.FromResult(new MessagePlacement(history, seq, statsRow is null ? ConversationStats.Empty : StatsRowCodec.Decode(statsRow)));
+    }
+
     public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
     {
         PutAccepted(messages);

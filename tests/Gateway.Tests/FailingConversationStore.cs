@@ -53,6 +53,9 @@ public sealed class FailingConversationStore(IConversationStore inner, StoreWrit
     public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default) =>
         inner.GetMessageAsync(messageId, cancellationToken);
 
+    public ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default) =>
+        inner.GetPlacementAsync(messageId, conversationId, cancellationToken);
+
     public ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
         inner.GetConversationAsync(conversationId, cancellationToken);
 

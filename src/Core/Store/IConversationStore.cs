@@ -17,6 +17,9 @@ public interface IConversationStore
 
     ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>A message's status history and timeline place, with its conversation's counters, read together (one round trip).</summary>
+    ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Writes newly accepted messages, each with its <c>accepted</c> status (sequence 1), and
     /// inserts the header of every conversation they open (<c>INSERT … IF NOT EXISTS</c>; the first

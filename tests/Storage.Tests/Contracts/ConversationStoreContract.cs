@@ -62,6 +62,30 @@ public abstract class ConversationStoreContract : StoreContract
     }
 
     [Fact]
+    public async Task The_placement_of_a_message_is_its_history_its_timeline_place_and_its_conversations_counters()
+    {
+        var message = NewMessage("cnv-place");
+        var unknown = await Store.GetPlacementAsync(message.Id, "cnv-place");
+        Assert.False(unknown.IsStored);
+        Assert.Null(unknown.ConversationSeq);
+        Assert.Equal(ConversationStats.Empty, unknown.Stats);
+
+        await Store.PutAcceptedAsync([message]);
+        var accepted = await Store.GetPlacementAsync(message.Id, "cnv-place");
+        Assert.True(accepted.IsStored);
+        Assert.Equal([MessageStatus.Accepted], accepted.StatusHistory.Select(s => s.Status));
+        Assert.Null(accepted.ConversationSeq);
+
+        var stats = new ConversationStats(1, 1, 0, T0);
+        await Store.AppendToTimelineAsync(new TimelineAppend(message, 1, stats));
+        await Store.AppendStatusAsync(message.Id, new StatusChange(MessageStatus.Queued, T0, 2));
+        var placed = await Store.GetPlacementAsync(message.Id, "cnv-place");
+        Assert.Equal([MessageStatus.Accepted, MessageStatus.Queued], placed.StatusHistory.Select(s => s.Status));
+        Assert.Equal(1, placed.ConversationSeq);
+        Assert.Equal(stats, placed.Stats);
+    }
+
+    [Fact]
     public async Task GetMessage_of_unknown_id_is_null()
     {
         Assert.Null(await Store.GetMessageAsync(Guid.NewGuid()));
