@@ -145,12 +145,15 @@ public class WebhookTests : GatewayTest
         await client.WaitForStatusAsync(accepted["id"]!.GetValue<string>(), "read");
 
         JsonArray items = [];
-        for (var attempt = 0; attempt < 100 && items.Count < 4; attempt++)
-        {
-            await Task.Delay(100);
-            using var list = await client.GetAsync("/v1/webhook/dead-letters");
-            items = (await GatewayClient.ReadJsonAsync(list))["items"]!.AsArray();
-        }
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var list = await client.GetAsync("/v1/webhook/dead-letters");
+                items = (await GatewayClient.ReadJsonAsync(list))["items"]!.AsArray();
+                return items.Count >= 4;
+            },
+            TimeSpan.FromSeconds(10),
+            () => $"4 dead letters (there are {items.Count})");
 
         Assert.Equal(4, items.Count);
         Assert.All(items, item => Assert.Equal("HTTP 500", item!["reason"]!.GetValue<string>()));
