@@ -8,6 +8,9 @@ public static class Eventually
     public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         HoldsAsync(() => Task.FromResult(condition()), timeout, what);
 
+    public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
+        HoldsAsync(() => Task.FromResult(condition()), timeout, what);
+
     public static Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
         HoldsAsync(condition, timeout, () => what);
 
