@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
 namespace MessagingGateway.Gateway.Tests;
@@ -47,17 +48,11 @@ public sealed class CheckoutBrowserTests : GatewayTest
 
     private async Task<string> WaitForLinkAsync(string customer)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var inbox = await Client.HandsetInboxAsync(customer);
-            if (inbox.FirstOrDefault(m => m["content"]!["type"]!.GetValue<string>() == "payment") is { } message)
-            {
-                return message["content"]!["url"]!.GetValue<string>();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the payment link did not reach the handset");
-            await Task.Delay(25);
-        }
+        JsonObject? message = null;
+        await Eventually.HoldsAsync(
+            async () => (message = (await Client.HandsetInboxAsync(customer)).FirstOrDefault(m => m["content"]!["type"]!.GetValue<string>() == "payment")) is not null,
+            TimeSpan.FromSeconds(20),
+            "the payment link reaching the handset");
+        return message!["content"]!["url"]!.GetValue<string>();
     }
 }

@@ -104,33 +104,26 @@ public sealed class GatewayProcess : IDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("/health/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
 
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The gateway process did not become ready within 60 s.");
+                try
+                {
+                    using var response = await http.GetAsync("/health/ready");
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false; // not listening yet, or too busy starting to answer within 2 s
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            "the gateway process being ready");
     }
 
     /// <summary>A loopback port nobody listens on right now.</summary>

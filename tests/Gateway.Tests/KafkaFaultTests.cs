@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 using Confluent.Kafka;
+using MessagingGateway.Core.Log;
 using MessagingGateway.Dispatch;
 using MessagingGateway.Transport.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,18 +46,30 @@ public sealed class KafkaFaultTests
         await using var gateway = await StartAsync(cluster);
         using var client = gateway.Client();
         var sent = new ConcurrentDictionary<string, List<string>>();
+        var acknowledged = 0;
         var senders = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
         {
             var ids = sent.GetOrAdd(Customer(100 + c), _ => []);
             for (var i = 0; i < 25; i++)
             {
                 ids.Add(await SendWithRetryAsync(client, GatewayClient.SandboxText(Customer(100 + c), $"{c}/{i}")));
+                Interlocked.Increment(ref acknowledged);
             }
         })).ToArray();
 
-        for (var round = 0; round < 3 && !senders.All(s => s.IsCompleted); round++)
+        // Each round of faults lands in the stream: it follows another eighth of the 200 sends.
+        for (var round = 0; round < 3; round++)
         {
-            await Task.Delay(150);
+            var mark = Volatile.Read(ref acknowledged);
+            await Eventually.HoldsAsync(
+                () => Volatile.Read(ref acknowledged) >= mark + 25 || senders.All(s => s.IsCompleted),
+                TimeSpan.FromSeconds(30),
+                () => $"25 more sends acknowledged after {mark}");
+            if (senders.All(s => s.IsCompleted))
+            {
+                break;
+            }
+
             for (var p = 0; p < 16; p++)
             {
                 cluster.SetPartitionLeader(Topic, p, ((p + round) % 3) + 1);
@@ -79,56 +93,135 @@ public sealed class KafkaFaultTests
         await using var gateway = await StartAsync(cluster, "--Sandbox:ReceiptDelay=00:00:00.010");
         using var client = gateway.Client();
         var second = ActivatorUtilities.CreateInstance<Dispatcher>(gateway.Services);
-        var sent = new ConcurrentDictionary<string, List<string>>();
-        var senders = Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        var conversations = Enumerable.Range(0, 8).Select(c => new SentStream(Customer(200 + c))).ToArray();
+
+        // A steady stream (a message per conversation every 100 ms) until the second member has
+        // joined, worked and left: the phases below end on what happened, not after a time.
+        using var stopSending = new CancellationTokenSource();
+        var senders = conversations.Select((conversation, c) => Task.Run(async () =>
         {
-            var ids = sent.GetOrAdd(Customer(200 + c), _ => []);
-            for (var i = 0; i < 40; i++)
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            try
             {
-                ids.Add((await client.SendAsync(GatewayClient.SandboxText(Customer(200 + c), $"{c}/{i}")))["id"]!.GetValue<string>());
-                await Task.Delay(10);
+                do
+                {
+                    var accepted = await client.SendAsync(GatewayClient.SandboxText(conversation.Address, $"{c}/{conversation.Count}"));
+                    conversation.Add(accepted["conversationId"]!.GetValue<string>(), accepted["id"]!.GetValue<string>());
+                }
+                while (await pace.WaitForNextTickAsync(stopSending.Token));
+            }
+            catch (OperationCanceledException) when (stopSending.IsCancellationRequested)
+            {
             }
         })).ToArray();
 
-        // A second member joins the group mid-stream (the partitions are split), then leaves.
-        await Task.Delay(300);
-        await second.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (second.OwnedPartitions.Count == 0 && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(50);
+            await Eventually.HoldsAsync(() => conversations.All(c => c.Count >= 3), TimeSpan.FromSeconds(20), "three messages sent on every conversation");
+
+            // A second member joins the group mid-stream (the partitions are split) ...
+            await second.StartAsync(CancellationToken.None);
+            await Eventually.HoldsAsync(() => second.OwnedPartitions.Count > 0, TimeSpan.FromSeconds(20), "the second dispatcher owning partitions");
+            var owned = second.OwnedPartitions;
+            Assert.Contains(conversations, c => owned.Contains(KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(c.ConversationId!), 16)));
+            await DispatchedAfterAsync(client, conversations, "the second dispatcher joined");
+
+            // ... works on its share of it, then leaves, and the first takes its partitions back.
+            await second.StopAsync(CancellationToken.None);
+            second.Dispose();
+            await DispatchedAfterAsync(client, conversations, "the second dispatcher left");
+        }
+        finally
+        {
+            await stopSending.CancelAsync();
+            await Task.WhenAll(senders);
         }
 
-        Assert.NotEmpty(second.OwnedPartitions);
-        await Task.Delay(500);
-        await second.StopAsync(CancellationToken.None);
-        second.Dispose();
-        await Task.WhenAll(senders);
-
-        foreach (var (address, ids) in sent)
+        foreach (var conversation in conversations)
         {
+            var ids = conversation.Ids();
             await client.WaitForStatusAsync(ids[^1], "read", timeoutSeconds: 40);
-            Assert.Equal(ids, (await client.HandsetInboxAsync(address)).Select(m => m["messageId"]!.GetValue<string>()));
+            Assert.Equal(ids, (await client.HandsetInboxAsync(conversation.Address)).Select(m => m["messageId"]!.GetValue<string>()));
+        }
+    }
+
+    /// <summary>
+    /// Waits until, on every conversation, a message sent from now on has been dispatched: by then
+    /// dispatch goes on on every partition, whichever member owns it.
+    /// </summary>
+    private static async Task DispatchedAfterAsync(GatewayClient client, SentStream[] conversations, string what)
+    {
+        var marks = conversations.Select(c => c.Count).ToArray();
+        for (var i = 0; i < conversations.Length; i++)
+        {
+            var (conversation, mark) = (conversations[i], marks[i]);
+            await Eventually.HoldsAsync(() => conversation.Count > mark, TimeSpan.FromSeconds(20), $"a message sent to {conversation.Address} after {what}");
+            await client.WaitForStatusAsync(conversation.Ids()[mark], "queued", timeoutSeconds: 40);
+        }
+    }
+
+    /// <summary>The ids of the messages sent on one conversation, in the order they were acknowledged.</summary>
+    private sealed class SentStream(string address)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _ids = [];
+
+        public string Address => address;
+
+        public string? ConversationId { get; private set; }
+
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _ids.Count;
+                }
+            }
+        }
+
+        public void Add(string conversationId, string id)
+        {
+            lock (_gate)
+            {
+                ConversationId = conversationId;
+                _ids.Add(id);
+            }
+        }
+
+        public List<string> Ids()
+        {
+            lock (_gate)
+            {
+                return [.. _ids];
+            }
         }
     }
 
     private static Task<InProcessGateway> StartAsync(KafkaMockCluster cluster, params string[] args) =>
         InProcessGateway.StartAsync(null, ["--transport", "kafka", "--kafka-bootstrap", cluster.BootstrapServers, .. args]);
 
-    /// <summary>What a well-behaved client does with 503: retry (with an Idempotency-Key, so a retry is never a second message).</summary>
+    /// <summary>What a well-behaved client does with 503: retry until accepted (with an Idempotency-Key, so a retry is never a second message).</summary>
     private static async Task<string> SendWithRetryAsync(GatewayClient client, string body)
     {
         var key = Guid.NewGuid().ToString();
-        for (var attempt = 0; ; attempt++)
-        {
-            using var response = await client.PostJsonAsync("/v1/messages", body, idempotencyKey: key);
-            if (response.StatusCode == HttpStatusCode.Accepted)
+        string? id = null;
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                return (await GatewayClient.ReadJsonAsync(response))["id"]!.GetValue<string>();
-            }
+                using var response = await client.PostJsonAsync("/v1/messages", body, idempotencyKey: key);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    id = (await GatewayClient.ReadJsonAsync(response))["id"]!.GetValue<string>();
+                    return true;
+                }
 
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 20, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(500);
-        }
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                return false;
+            },
+            TimeSpan.FromSeconds(60),
+            $"a 202 for the send with key {key}");
+        return id!;
     }
 }

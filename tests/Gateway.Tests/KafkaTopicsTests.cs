@@ -24,28 +24,38 @@ public sealed class KafkaTopicsTests
         }
 
         await client.WaitForTimelineAsync(conversationId, 2);
-        await Task.Delay(300);
         var expectedPartition = KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(conversationId), 16);
-
-        var outbound = ReadAll(cluster, "mgw.outbound");
-        var inbound = ReadAll(cluster, "mgw.inbound");
-        var events = ReadAll(cluster, "mgw.events");
         var mine = (List<ConsumeResult<byte[], byte[]>> records) => records.Where(r => Encoding.UTF8.GetString(r.Message.Key) == conversationId).ToList();
 
-        var sent = Assert.Single(mine(outbound));
+        // Every record of the conversation is on the log topics by now: the message was appended
+        // before its 202, and the receipts and the reply before they were applied (read reached,
+        // the reply on the timeline). So reading up to the end of each partition sees them all.
+        var sent = Assert.Single(mine(ReadAll(cluster, "mgw.outbound")));
         Assert.Equal(expectedPartition, sent.Partition.Value);
         Assert.Contains(accepted["id"]!.GetValue<string>(), Encoding.UTF8.GetString(sent.Message.Value), StringComparison.Ordinal);
 
-        var back = mine(inbound);
+        var back = mine(ReadAll(cluster, "mgw.inbound"));
         Assert.Equal(4, back.Count); // three receipts and the reply
         Assert.All(back, r => Assert.Equal(expectedPartition, r.Partition.Value));
 
-        var streamIds = (await client.ReadEventsAsync()).Select(e => e["id"]!.GetValue<string>()).ToHashSet();
-        var topicIds = mine(events).Select(r => System.Text.Json.Nodes.JsonNode.Parse(r.Message.Value)!["id"]!.GetValue<string>()).ToHashSet();
+        // An event is mirrored to its topic only after it is stored: wait for the stream to hold all
+        // five (each is stored with the status or message that causes it, and nothing follows the
+        // reply), then for the topic to catch up with the stream.
+        HashSet<string> streamIds = [];
+        await Eventually.HoldsAsync(
+            async () => (streamIds = (await client.ReadEventsAsync()).Select(e => e["id"]!.GetValue<string>()).ToHashSet()).Count >= 5,
+            TimeSpan.FromSeconds(20),
+            () => $"five events in the stream (it holds {streamIds.Count})");
         Assert.Equal(5, streamIds.Count); // queued, sent, delivered, read, inbound
+        HashSet<string> topicIds = [];
+        await Eventually.HoldsAsync(
+            () => streamIds.IsSubsetOf(topicIds = mine(ReadAll(cluster, "mgw.events")).Select(r => System.Text.Json.Nodes.JsonNode.Parse(r.Message.Value)!["id"]!.GetValue<string>()).ToHashSet()),
+            TimeSpan.FromSeconds(20),
+            "the stream's events on the events topic");
         Assert.Equal(streamIds, topicIds);
     }
 
+    /// <summary>Every record of <paramref name="topic"/> up to the end of each partition as it is now (its high watermark).</summary>
     private static List<ConsumeResult<byte[], byte[]>> ReadAll(Transport.Kafka.KafkaMockCluster cluster, string topic)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
@@ -55,15 +65,18 @@ public sealed class KafkaTopicsTests
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).SetLogHandler((_, _) => { }).Build();
-        consumer.Assign(Enumerable.Range(0, 16).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var ends = Enumerable.Range(0, 16).ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        var next = ends.Keys.ToDictionary(p => p, _ => 0L);
+        consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var records = new List<ConsumeResult<byte[], byte[]>>();
-        var quietSince = DateTime.UtcNow;
-        while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(2))
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (ends.Any(end => next[end.Key] < end.Value))
         {
+            Assert.True(DateTime.UtcNow < deadline, $"{topic} was not read to its end within 20 s");
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } record)
             {
                 records.Add(record);
-                quietSince = DateTime.UtcNow;
+                next[record.Partition.Value] = record.Offset.Value + 1;
             }
         }
 

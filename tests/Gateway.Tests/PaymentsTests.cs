@@ -303,37 +303,26 @@ public class PaymentsTests : GatewayTest
 
     internal static async Task<JsonObject> WaitForPaymentAsync(GatewayClient client, string paymentId, Func<JsonObject, bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         JsonObject? payment = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync($"/v1/payments/{paymentId}");
-            payment = await GatewayClient.ReadJsonAsync(response);
-            if (response.IsSuccessStatusCode && condition(payment))
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                return payment;
-            }
-
-            await Task.Delay(25);
-        }
-
-        Assert.Fail($"Payment {paymentId} did not get there: {payment?.ToJsonString()}");
-        return null!;
+                using var response = await client.GetAsync($"/v1/payments/{paymentId}");
+                payment = await GatewayClient.ReadJsonAsync(response);
+                return response.IsSuccessStatusCode && condition(payment);
+            },
+            TimeSpan.FromSeconds(20),
+            () => $"payment {paymentId} getting there (last seen: {payment?.ToJsonString()})");
+        return payment!;
     }
 
     private static async Task<List<JsonObject>> WaitForHandsetAsync(GatewayClient client, string address, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var inbox = await client.HandsetInboxAsync(address);
-            if (inbox.Count >= count || DateTime.UtcNow > deadline)
-            {
-                Assert.True(inbox.Count >= count, $"the handset has {inbox.Count} of {count} messages");
-                return inbox;
-            }
-
-            await Task.Delay(25);
-        }
+        List<JsonObject> inbox = [];
+        await Eventually.HoldsAsync(
+            async () => (inbox = await client.HandsetInboxAsync(address)).Count >= count,
+            TimeSpan.FromSeconds(20),
+            () => $"{count} messages at handset {address} (it has {inbox.Count})");
+        return inbox;
     }
 }

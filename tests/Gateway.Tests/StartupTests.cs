@@ -1,5 +1,7 @@
+using MessagingGateway.Dispatch;
 using MessagingGateway.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -173,14 +175,26 @@ public sealed class StartupTests
     [Fact]
     public async Task A_gateway_only_node_accepts_and_leaves_dispatch_to_others()
     {
-        await using var gateway = await InProcessGateway.StartAsync(null, "--role", "gateway");
-        using var client = gateway.Client();
-        using var ready = await client.GetAsync("/health/ready");
-        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
-        var accepted = await client.SendAsync(GatewayClient.SandboxText("+31612345678", "x"));
-        await Task.Delay(500);
-        using var message = await client.GetAsync($"/v1/messages/{accepted["id"]}");
-        Assert.Equal("accepted", (await GatewayClient.ReadJsonAsync(message))["status"]!.GetValue<string>());
+        using var folder = new TempDirectory();
+        var dataDir = Path.Combine(folder.Path, "data");
+        string id;
+        await using (var gateway = await InProcessGateway.StartAsync(dataDir, "--role", "gateway"))
+        {
+            // Not "still accepted after a while": nothing in this node reads the log, so there is no
+            // later step to wait for. That no dispatcher runs here is what keeps the message waiting.
+            Assert.DoesNotContain(gateway.Services.GetServices<IHostedService>(), service => service is Dispatcher);
+            using var client = gateway.Client();
+            using var ready = await client.GetAsync("/health/ready");
+            Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+            id = (await client.SendAsync(GatewayClient.SandboxText("+31612345678", "x")))["id"]!.GetValue<string>();
+            using var message = await client.GetAsync($"/v1/messages/{id}");
+            Assert.Equal("accepted", (await GatewayClient.ReadJsonAsync(message))["status"]!.GetValue<string>());
+        }
+
+        // The message waits in the log for a node that dispatches.
+        await using var dispatching = await InProcessGateway.StartAsync(dataDir, "--Sandbox:ReceiptDelay=00:00:00.010");
+        using var again = dispatching.Client();
+        await again.WaitForStatusAsync(id, "read");
     }
 
     /// <summary>The demo key as the README documents it, so the walk-through stays true.</summary>

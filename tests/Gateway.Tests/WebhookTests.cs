@@ -145,12 +145,15 @@ public class WebhookTests : GatewayTest
         await client.WaitForStatusAsync(accepted["id"]!.GetValue<string>(), "read");
 
         JsonArray items = [];
-        for (var attempt = 0; attempt < 100 && items.Count < 4; attempt++)
-        {
-            await Task.Delay(100);
-            using var list = await client.GetAsync("/v1/webhook/dead-letters");
-            items = (await GatewayClient.ReadJsonAsync(list))["items"]!.AsArray();
-        }
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                using var list = await client.GetAsync("/v1/webhook/dead-letters");
+                items = (await GatewayClient.ReadJsonAsync(list))["items"]!.AsArray();
+                return items.Count >= 4;
+            },
+            TimeSpan.FromSeconds(10),
+            () => $"4 dead letters (there are {items.Count})");
 
         Assert.Equal(4, items.Count);
         Assert.All(items, item => Assert.Equal("HTTP 500", item!["reason"]!.GetValue<string>()));
@@ -202,8 +205,14 @@ public class WebhookTests : GatewayTest
         using var client = gateway.Client();
         var accepted = await client.SendAsync(GatewayClient.SandboxText(Customer(300), "x"));
         await client.WaitForStatusAsync(accepted["id"]!.GetValue<string>(), "read");
-        await Task.Delay(100);
-        var all = await client.ReadEventsAsync();
+
+        // Read is the message's last receipt, and each event is stored with the status that causes
+        // it: once the stream holds four events, nothing is left that could add one.
+        List<JsonObject> all = [];
+        await Eventually.HoldsAsync(
+            async () => (all = await client.ReadEventsAsync()).Count >= 4,
+            TimeSpan.FromSeconds(10),
+            () => $"four events in the stream (it holds {all.Count})");
         Assert.Equal(4, all.Count);
         Assert.Equal(all.Count, all.Select(e => e["id"]!.GetValue<string>()).Distinct().Count());
 

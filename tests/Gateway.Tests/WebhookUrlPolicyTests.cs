@@ -159,21 +159,16 @@ public sealed class WebhookUrlPolicyTests
 
     private static async Task<JsonObject> WaitForLastErrorAsync(GatewayClient client)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         JsonObject? delivery = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync("/v1/webhook");
-            delivery = (await GatewayClient.ReadJsonAsync(response))["delivery"]!.AsObject();
-            if (delivery["lastError"] is not null)
+        await Eventually.HoldsAsync(
+            async () =>
             {
-                return delivery;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("No delivery error was reported: " + delivery?.ToJsonString());
-        return null!;
+                using var response = await client.GetAsync("/v1/webhook");
+                delivery = (await GatewayClient.ReadJsonAsync(response))["delivery"]!.AsObject();
+                return delivery["lastError"] is not null;
+            },
+            TimeSpan.FromSeconds(30),
+            () => "a delivery error being reported (last seen: " + delivery?.ToJsonString() + ")");
+        return delivery!;
     }
 }

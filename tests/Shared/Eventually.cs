@@ -8,13 +8,25 @@ public static class Eventually
     public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         HoldsAsync(() => Task.FromResult(condition()), timeout, what);
 
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
+        HoldsAsync(() => Task.FromResult(condition()), timeout, what);
+
+    public static Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        HoldsAsync(condition, timeout, () => what);
+
+    /// <summary>As above; <paramref name="what"/> is asked only on failure, so it can tell what was last seen.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(what);
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{what} did not hold within {timeout.TotalSeconds:0} s.");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"{what()} did not hold within {timeout.TotalSeconds:0} s.");
+            }
+
             await Task.Delay(Poll);
         }
     }

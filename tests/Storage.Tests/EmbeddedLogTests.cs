@@ -284,8 +284,10 @@ public class EmbeddedLogTests
         await using var consumer = h.Log.CreateConsumer("g");
         using var timeout = new CancellationTokenSource(Patience);
 
+        // No sleep to show it is still waiting: whatever it completes with must be the record
+        // appended after it was called, which it can only have by waiting for it (an early
+        // return, empty or with an error, fails below).
         var pending = consumer.ConsumeAsync(timeout.Token).AsTask();
-        await Task.Delay(100);
         Assert.False(pending.IsCompleted);
 
         var position = await h.AppendAsync("conv-42", "hello");

@@ -47,18 +47,20 @@ public sealed class WalBufferTests : IDisposable
         // No log append follows: only the idle flusher (every 200 ms) can get the write to the
         // files. Look until a crash copy has it, rather than betting on a fixed sleep under load.
         StoredMessage? stored = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        for (var attempt = 0; stored is null && DateTime.UtcNow < deadline; attempt++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-            var copy = Directory.CreateDirectory(Path.Combine(_crashCopy.Path, "attempt-" + attempt)).FullName;
-            CopyAsCrashLeavesIt(copy);
-            using var recovered = EmbeddedDatabase.Open(copy);
-            stored = await new RocksDbConversationStore(recovered).GetMessageAsync(message.Id);
-        }
+        var attempt = 0;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var copy = Directory.CreateDirectory(Path.Combine(_crashCopy.Path, "attempt-" + attempt++)).FullName;
+                CopyAsCrashLeavesIt(copy);
+                using var recovered = EmbeddedDatabase.Open(copy);
+                stored = await new RocksDbConversationStore(recovered).GetMessageAsync(message.Id);
+                return stored is not null;
+            },
+            TimeSpan.FromSeconds(15),
+            "the write in a crash copy");
 
-        Assert.NotNull(stored);
-        Assert.Equal(MessageStatus.Accepted, Assert.Single(stored.StatusHistory).Status);
+        Assert.Equal(MessageStatus.Accepted, Assert.Single(stored!.StatusHistory).Status);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class KafkaClientLogTests
         cluster.PushRequestErrors(InitProducerIdApi, ErrorCode.ClusterAuthorizationFailed);
         await using var kafkaLog = new KafkaLog(options, NullLoggerFactory.Instance, clients);
 
-        await KafkaHarness.WaitUntilAsync(() => clients.FatalError is not null, TimeSpan.FromSeconds(30), "librdkafka reports a fatal error");
+        await Eventually.HoldsAsync(() => clients.FatalError is not null, TimeSpan.FromSeconds(30), "librdkafka reporting a fatal error");
         Assert.Equal(ErrorCode.ClusterAuthorizationFailed, clients.FatalError!.Code);
         Assert.Contains(log.Entries, e => e is { Level: LogLevel.Critical, EventId: 4003 });
         Assert.Equal(KafkaLog.FatalFault, kafkaLog.Fault);

@@ -36,7 +36,7 @@ public sealed class KafkaConsumerGroupTests(ITestOutputHelper output)
 
         async Task UntilAsync(Func<bool> condition, string what)
         {
-            await WaitUntilAsync(condition, Patience, what);
+            await Eventually.HoldsAsync(condition, Patience, what);
             group.Event("now " + what);
         }
 

@@ -79,11 +79,12 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
         const int Rounds = 5;
         await using var h = Start(brokers: 3, partitions: 6, replicationFactor: 3);
         var moves = 0;
-        var appended = AppendStreamsAsync(h, keys: 8, minimum: 30, faultsOver: () => Volatile.Read(ref moves) == Rounds);
+        var progress = new Progress();
+        var appended = AppendStreamsAsync(h, keys: 8, minimum: 30, faultsOver: () => Volatile.Read(ref moves) == Rounds, progress);
 
         for (var round = 1; round <= Rounds; round++)
         {
-            await Task.Delay(200);
+            await progress.AtLeastAsync(16, appended, "between two leader moves");
             for (var p = 0; p < h.Partitions; p++)
             {
                 var leader = ((p + round) % 3) + 1;
@@ -107,11 +108,13 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
         const int Rounds = 8;
         await using var h = Start(brokers: 1, partitions: 4);
         var pushes = 0;
-        var appended = AppendStreamsAsync(h, keys: 8, minimum: 30, faultsOver: () => Volatile.Read(ref pushes) == Rounds);
+        var progress = new Progress();
+        var appended = AppendStreamsAsync(h, keys: 8, minimum: 30, faultsOver: () => Volatile.Read(ref pushes) == Rounds, progress);
 
         for (var round = 1; round <= Rounds; round++)
         {
-            await Task.Delay(100);
+            // Appends acknowledged since the last push: the errors do not pile up faster than traffic goes through.
+            await progress.AtLeastAsync(16, appended, "between two pushes of errors");
             h.Cluster.PushRequestErrors(
                 0, // Produce
                 ErrorCode.NotLeaderForPartition,
@@ -131,7 +134,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
     /// every other key on the inbound stream) from before the faults until 10 appends after
     /// <paramref name="faultsOver"/> and at least <paramref name="minimum"/>; all must succeed.
     /// </summary>
-    private static async Task<List<(string Key, string Value, LogPosition Position)>> AppendStreamsAsync(KafkaHarness h, int keys, int minimum, Func<bool> faultsOver)
+    private static async Task<List<(string Key, string Value, LogPosition Position)>> AppendStreamsAsync(KafkaHarness h, int keys, int minimum, Func<bool> faultsOver, Progress progress)
     {
         var results = await Task.WhenAll(Enumerable.Range(0, keys).Select(k => Task.Run(async () =>
         {
@@ -152,18 +155,40 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
                     var positions = new LogPosition[values.Length];
                     await h.Log.AppendManyAsync(values.Select(v => Record(key, v, stream)).ToArray(), positions);
                     appended.AddRange(values.Select((v, n) => (key, v, positions[n])));
+                    progress.Add(values.Length);
                     i += 3;
                 }
                 else
                 {
                     var value = $"{key}:{i++}";
                     appended.Add((key, value, await h.AppendAsync(key, value, stream)));
+                    progress.Add(1);
                 }
             }
 
             return appended;
         })));
         return [.. results.SelectMany(r => r)];
+    }
+
+    /// <summary>How many records the streams have had acknowledged; a round of faults waits for more of them, not for a time.</summary>
+    private sealed class Progress
+    {
+        private int _acknowledged;
+        private int _mark;
+
+        public void Add(int records) => Interlocked.Add(ref _acknowledged, records);
+
+        /// <summary>
+        /// Waits until <paramref name="records"/> more were acknowledged since the last wait ended (or the start),
+        /// or until the <paramref name="streams"/> ended (a failed append: awaiting them tells why).
+        /// </summary>
+        public async Task AtLeastAsync(int records, Task streams, string what)
+        {
+            var target = _mark + records;
+            await Eventually.HoldsAsync(() => Volatile.Read(ref _acknowledged) >= target || streams.IsCompleted, TimeSpan.FromSeconds(30), $"{records} records acknowledged {what}");
+            _mark = Volatile.Read(ref _acknowledged);
+        }
     }
 
     private static async Task AssertReadOnceInOrderAsync(KafkaHarness h, List<(string Key, string Value, LogPosition Position)> all)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MessagingGateway.Core.Log;
 using Microsoft.Extensions.Logging;
@@ -132,21 +131,6 @@ internal sealed class KafkaHarness : IAsyncDisposable
         }
 
         return entries;
-    }
-
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0}s waiting until {what}.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 
     public async ValueTask DisposeAsync()
