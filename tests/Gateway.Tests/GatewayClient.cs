@@ -49,7 +49,6 @@ public sealed class GatewayClient(Uri baseAddress, string? apiKey) : IDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Polls a message until its status is <paramref name="status"/>; returns the message.</summary>
     /// <summary>
     /// Waits until the message's hand-over is stored (<c>providerMessageId</c> shows). A test that
     /// posts a provider's statuses only then takes the path real providers take: the fake records a
