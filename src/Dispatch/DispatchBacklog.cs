@@ -7,11 +7,14 @@ namespace MessagingGateway.Dispatch;
 /// behind and the backlog (and every message's time to the handset) grows without end. Intake
 /// waits for room instead (nothing is acknowledged any earlier than before: the wait comes
 /// before the append). The wait is bounded by <paramref name="maxWait"/>: a backlog that does not
-/// shrink (a provider down, its conversations retrying) slows intake but never stops it. A message
-/// counts as dispatched when dispatch starts on it. Not used where other processes dispatch
-/// (Kafka), whose progress this process cannot see.
+/// shrink (a provider down, its conversations retrying) slows intake but never stops it. A single
+/// message waits at most <paramref name="maxSingleWait"/>: it is what someone is waiting for,
+/// while a batch is bulk that can yield to it, so under a load of batches a single send is slowed
+/// by milliseconds, not by the batches' queue. A message counts as dispatched when dispatch
+/// starts on it. Not used where other processes dispatch (Kafka), whose progress this process
+/// cannot see.
 /// </summary>
-public sealed class DispatchBacklog(int limit, TimeSpan maxWait)
+public sealed class DispatchBacklog(int limit, TimeSpan maxWait, TimeSpan maxSingleWait)
 {
     private readonly Lock _lock = new();
     private long _accepted;
@@ -24,7 +27,8 @@ public sealed class DispatchBacklog(int limit, TimeSpan maxWait)
     public long Behind => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _dispatched);
 
     /// <summary>Completes at once while the backlog is under the limit; otherwise when dispatch has caught up below it, or after the longest wait.</summary>
-    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    /// <param name="messages">How many messages the caller brings: one waits at most the single send's time.</param>
+    public ValueTask WaitForRoomAsync(int messages, CancellationToken cancellationToken)
     {
         if (Behind < limit)
         {
@@ -39,7 +43,7 @@ public sealed class DispatchBacklog(int limit, TimeSpan maxWait)
             }
 
             _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return WaitAsync(_room.Task, maxWait, cancellationToken);
+            return WaitAsync(_room.Task, messages == 1 ? maxSingleWait : maxWait, cancellationToken);
         }
     }
 

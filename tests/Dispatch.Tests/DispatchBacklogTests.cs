@@ -5,12 +5,12 @@ public sealed class DispatchBacklogTests
     [Fact]
     public async Task Intake_goes_on_at_once_below_the_limit_and_waits_for_dispatch_at_it()
     {
-        var backlog = new DispatchBacklog(limit: 3, maxWait: TimeSpan.FromMinutes(5));
+        var backlog = new DispatchBacklog(limit: 3, maxWait: TimeSpan.FromMinutes(5), maxSingleWait: TimeSpan.FromMinutes(5));
         backlog.Accepted(2);
-        Assert.True(backlog.WaitForRoomAsync(CancellationToken.None).AsTask().IsCompletedSuccessfully);
+        Assert.True(backlog.WaitForRoomAsync(2, CancellationToken.None).AsTask().IsCompletedSuccessfully);
 
         backlog.Accepted(1);
-        var waiting = backlog.WaitForRoomAsync(CancellationToken.None).AsTask();
+        var waiting = backlog.WaitForRoomAsync(2, CancellationToken.None).AsTask();
         Assert.False(waiting.IsCompleted);
 
         backlog.Dispatched();
@@ -21,20 +21,34 @@ public sealed class DispatchBacklogTests
     [Fact]
     public async Task A_backlog_that_does_not_shrink_slows_intake_but_never_stops_it()
     {
-        var backlog = new DispatchBacklog(limit: 1, maxWait: TimeSpan.FromMilliseconds(50));
+        var backlog = new DispatchBacklog(limit: 1, maxWait: TimeSpan.FromMilliseconds(50), maxSingleWait: TimeSpan.FromMilliseconds(50));
         backlog.Accepted(5); // say, a provider is down and its conversations wait on retries
 
-        await backlog.WaitForRoomAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await backlog.WaitForRoomAsync(2, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(5, backlog.Behind);
+    }
+
+    [Fact]
+    public async Task A_single_send_waits_only_its_own_short_time_while_a_batch_waits_for_room()
+    {
+        var backlog = new DispatchBacklog(limit: 1, maxWait: TimeSpan.FromMinutes(5), maxSingleWait: TimeSpan.FromMilliseconds(20));
+        backlog.Accepted(1);
+        var batch = backlog.WaitForRoomAsync(100, CancellationToken.None).AsTask();
+
+        await backlog.WaitForRoomAsync(1, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(batch.IsCompleted);
+
+        backlog.Dispatched();
+        await batch.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task A_caller_that_gives_up_stops_waiting()
     {
-        var backlog = new DispatchBacklog(limit: 1, maxWait: TimeSpan.FromMinutes(5));
+        var backlog = new DispatchBacklog(limit: 1, maxWait: TimeSpan.FromMinutes(5), maxSingleWait: TimeSpan.FromMinutes(5));
         backlog.Accepted(1);
         using var cancel = new CancellationTokenSource();
-        var waiting = backlog.WaitForRoomAsync(cancel.Token).AsTask();
+        var waiting = backlog.WaitForRoomAsync(2, cancel.Token).AsTask();
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);

@@ -222,7 +222,7 @@ public static partial class GatewayHost
         if (options.Transport == "embedded" && options.Role != "gateway" && options.MaxDispatchBacklog > 0)
         {
             // One process accepts and dispatches everything: intake must not outrun dispatch.
-            services.AddSingleton(new DispatchBacklog(options.MaxDispatchBacklog, TimeSpan.FromSeconds(1)));
+            services.AddSingleton(new DispatchBacklog(options.MaxDispatchBacklog, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20)));
         }
 
         services.AddSingleton<MessageIntake>();

@@ -48,9 +48,11 @@ public sealed class GatewayOptions
 
     /// <summary>
     /// With the embedded log and dispatch in this process: accepted messages not yet dispatched
-    /// before new sends wait (their append waits; nothing acknowledged is held). 0 turns it off.
+    /// before new sends wait (their append waits; nothing acknowledged is held; a batch waits up to
+    /// 1 s, a single send 20 ms). 0 turns it off. Every message queued here is time added to each
+    /// send's way to the handset: 1,000 is about 0.2 s at the standard machine's rate.
     /// </summary>
-    public int MaxDispatchBacklog { get; set; } = 5_000;
+    public int MaxDispatchBacklog { get; set; } = 1_000;
 
     /// <summary>
     /// How long an <c>Idempotency-Key</c> is remembered after its first request (API.md: at least

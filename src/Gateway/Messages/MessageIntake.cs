@@ -45,7 +45,7 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
         if (backlog is not null)
         {
             // Before the append: a message acknowledged is never held back, only one not yet taken.
-            await backlog.WaitForRoomAsync(cancellationToken);
+            await backlog.WaitForRoomAsync(messages.Count, cancellationToken);
         }
 
         var records = new LogRecord[messages.Count];
