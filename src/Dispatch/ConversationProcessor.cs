@@ -318,12 +318,24 @@ public sealed partial class ConversationProcessor(
         if (eventTopic is not null)
         {
             // Also on a replay: the first attempt may have died before this; the id is the same.
+            // All produced in order first, then their acknowledgements awaited together: one
+            // round trip to the brokers for the batch, not one per event.
+            List<Task>? acknowledgements = null;
             foreach (var writes in units)
             {
                 foreach (var (webhookEvent, _) in writes.Events)
                 {
-                    await eventTopic.PublishAsync(webhookEvent, cancellationToken);
+                    var published = eventTopic.PublishAsync(webhookEvent, cancellationToken);
+                    if (!published.IsCompletedSuccessfully)
+                    {
+                        (acknowledgements ??= []).Add(published.AsTask());
+                    }
                 }
+            }
+
+            if (acknowledgements is not null)
+            {
+                await Task.WhenAll(acknowledgements);
             }
         }
 
