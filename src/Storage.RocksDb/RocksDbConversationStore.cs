@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
@@ -59,7 +60,7 @@ public sealed class RocksDbConversationStore : IConversationStore
     public ValueTask PutMessageAsync(Message message, IReadOnlyList<StatusChange> statuses, CancellationToken cancellationToken = default)
     {
         using var batch = new WriteBatch();
-        batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
+        batch.Put(StoreKeys.Message(message.Id), MessageRowCodec.Encode(message), _messages);
         foreach (var status in statuses)
         {
             batch.Put(StoreKeys.Status(message.Id, status.Seq), StatusRowCodec.Encode(status), _statuses);
@@ -89,7 +90,7 @@ public sealed class RocksDbConversationStore : IConversationStore
             return ValueTask.FromResult<StoredMessage?>(null);
         }
 
-        var message = JsonSerializer.Deserialize(row, CoreJsonContext.Default.Message)!;
+        var message = MessageRowCodec.Decode(row);
         var history = new List<StatusChange>(4);
         using (var iterator = _database.Db.NewIterator(_statuses))
         {
@@ -128,13 +129,28 @@ public sealed class RocksDbConversationStore : IConversationStore
         return ValueTask.CompletedTask;
     }
 
-    internal void PutAccepted(IReadOnlyList<Message> messages)
+    /// <summary>Each message's row is its log record's bytes: encoded once, for the log and the store.</summary>
+    public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, IReadOnlyList<LogRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count != messages.Count)
+        {
+            throw new ArgumentException("One log record per message.", nameof(records));
+        }
+
+        PutAccepted(messages, records);
+        return ValueTask.CompletedTask;
+    }
+
+    internal void PutAccepted(IReadOnlyList<Message> messages, IReadOnlyList<LogRecord>? records = null)
     {
         using var batch = new WriteBatch();
         List<Message>? opening = null;
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            batch.Put(StoreKeys.Message(message.Id), JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message), _messages);
+            var message = messages[i];
+            var row = records is null ? MessageRowCodec.Encode(message) : MessageRowCodec.FromLogRecord(records[i].Value.Span);
+            batch.Put(StoreKeys.Message(message.Id), row, _messages);
             var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
             batch.Put(StoreKeys.Status(message.Id, accepted.Seq), StatusRowCodec.Encode(accepted), _statuses);
             if (_database.Db.Get(StoreKeys.Conversation(message.ConversationId), _conversations) is null)

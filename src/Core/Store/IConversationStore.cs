@@ -28,6 +28,14 @@ public interface IConversationStore
     /// </summary>
     ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="PutAcceptedAsync(IReadOnlyList{Message}, CancellationToken)"/>, with the log
+    /// records the messages were appended as (same order): a store may keep a record's bytes as the
+    /// message's row instead of encoding the message a second time.
+    /// </summary>
+    ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, IReadOnlyList<Log.LogRecord> records, CancellationToken cancellationToken = default) =>
+        PutAcceptedAsync(messages, cancellationToken);
+
     ValueTask<ConversationSummary?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default);
 
     ValueTask<ConversationStats> GetConversationStatsAsync(string conversationId, CancellationToken cancellationToken = default);

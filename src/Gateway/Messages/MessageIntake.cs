@@ -65,7 +65,7 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
         // Durable from here on: these writes must finish even if the client has gone away.
         try
         {
-            await store.PutAcceptedAsync(messages, CancellationToken.None);
+            await store.PutAcceptedAsync(messages, records, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -1,4 +1,6 @@
+using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Model;
+using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
 
 namespace MessagingGateway.Storage.Tests.Contracts;
@@ -266,6 +268,22 @@ public abstract class ConversationStoreContract : StoreContract
 
         Assert.Equal([MessageStatus.Accepted, MessageStatus.Queued, MessageStatus.Sent], stored!.StatusHistory.Select(s => s.Status));
         Assert.Equal(new StatusChange(MessageStatus.Sent, T0.AddSeconds(2), 3, "ok"), stored.StatusHistory[2]);
+    }
+
+    [Fact]
+    public async Task A_message_stored_with_its_log_record_reads_back_as_it_was_accepted()
+    {
+        var message = NewMessage("cnv-logged");
+        var record = new LogRecord(LogEnvelopeCodec.EncodeKey(message.ConversationId), LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)));
+
+        await Store.PutAcceptedAsync([message], [record]);
+
+        var stored = (await Store.GetMessageAsync(message.Id))!;
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(message, CoreJsonContext.Default.Message),
+            System.Text.Json.JsonSerializer.Serialize(stored.Message, CoreJsonContext.Default.Message));
+        Assert.Equal([MessageStatus.Accepted], stored.StatusHistory.Select(s => s.Status));
+        Assert.NotNull(await Store.GetConversationAsync("cnv-logged"));
     }
 
     [Fact]
