@@ -127,14 +127,7 @@ public sealed class PostgresConversationStore : IConversationStore
 
         var message = Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.Message);
         await reader.NextResultAsync(cancellationToken);
-        var history = new List<StatusChange>(4);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            history.Add(Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.StatusChange));
-        }
-
-        await reader.NextResultAsync(cancellationToken);
-        long? seq = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
+        var (history, seq) = await ReadProgressAsync(reader, cancellationToken);
         return new StoredMessage(message, history, seq);
     }
 
@@ -147,6 +140,17 @@ public sealed class PostgresConversationStore : IConversationStore
             Sql.Command(ReadMessageSeqSql, Sql.Uuid(messageId)),
             Sql.Command(ReadStatsSql, Sql.Text(conversationId)));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var (history, seq) = await ReadProgressAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var stats = await reader.ReadAsync(cancellationToken)
+            ? Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.ConversationStats)
+            : ConversationStats.Empty;
+        return new MessagePlacement(history, seq, stats);
+    }
+
+    /// <summary>Reads the results of <c>ReadStatusesSql</c> and <c>ReadMessageSeqSql</c>, in that order, from the current one.</summary>
+    private static async ValueTask<(List<StatusChange> History, long? Seq)> ReadProgressAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var history = new List<StatusChange>(4);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -155,11 +159,7 @@ public sealed class PostgresConversationStore : IConversationStore
 
         await reader.NextResultAsync(cancellationToken);
         long? seq = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
-        await reader.NextResultAsync(cancellationToken);
-        var stats = await reader.ReadAsync(cancellationToken)
-            ? Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.ConversationStats)
-            : ConversationStats.Empty;
-        return new MessagePlacement(history, seq, stats);
+        return (history, seq);
     }
 
     public async ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)

@@ -90,37 +90,31 @@ public sealed class RocksDbConversationStore : IConversationStore
             return ValueTask.FromResult<StoredMessage?>(null);
         }
 
-        var message = MessageRowCodec.Decode(row);
-        var history = new List<StatusChange>(4);
-        using (var iterator = _database.Db.NewIterator(_statuses))
-        {
-            for (iterator.Seek(key); iterator.Valid() && iterator.GetKeySpan().StartsWith(key); iterator.Next())
-            {
-                history.Add(StatusRowCodec.Decode(iterator.GetValueSpan()));
-            }
-        }
-
-        var seqRow = _database.Db.Get(key, _messageSeq);
-        long? seq = seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow);
-        return ValueTask.FromResult<StoredMessage?>(new StoredMessage(message, history, seq));
+        var (history, seq) = ReadProgress(key);
+        return ValueTask.FromResult<StoredMessage?>(new StoredMessage(MessageRowCodec.Decode(row), history, seq));
     }
 
     public ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default)
     {
-        var key = StoreKeys.Message(messageId);
+        var (history, seq) = ReadProgress(StoreKeys.Message(messageId));
+        var statsRow = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
+        return ValueTask.FromResult(new MessagePlacement(history, seq, statsRow is null ? ConversationStats.Empty : StatsRowCodec.Decode(statsRow)));
+    }
+
+    /// <summary>A message's status history (in sequence order) and its place on the timeline, if placed.</summary>
+    private (List<StatusChange> History, long? Seq) ReadProgress(byte[] messageKey)
+    {
         var history = new List<StatusChange>(4);
         using (var iterator = _database.Db.NewIterator(_statuses))
         {
-            for (iterator.Seek(key); iterator.Valid() && iterator.GetKeySpan().StartsWith(key); iterator.Next())
+            for (iterator.Seek(messageKey); iterator.Valid() && iterator.GetKeySpan().StartsWith(messageKey); iterator.Next())
             {
                 history.Add(StatusRowCodec.Decode(iterator.GetValueSpan()));
             }
         }
 
-        var seqRow = _database.Db.Get(key, _messageSeq);
-        long? seq = seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow);
-        var statsRow = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
-        return ValueTask.FromResult(new MessagePlacement(history, seq, statsRow is null ? ConversationStats.Empty : StatsRowCodec.Decode(statsRow)));
+        var seqRow = _database.Db.Get(messageKey, _messageSeq);
+        return (history, seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow));
     }
 
     public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
