@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Store;
@@ -31,6 +32,7 @@ internal sealed class PartitionLanes(
     private int _roomBelow;
 
     public int Partition => partition;
+
     /// <summary>Stops the lanes at the next record; unfinished records stay uncommitted for the next owner.</summary>
     public void Abandon()
     {
@@ -179,7 +181,7 @@ internal sealed class PartitionLanes(
         var again = new Queue<(LogEntry Entry, Slot Slot)>();      // taken back from a failed batch: first
         unit.Written = () =>
         {
-            Finish(unwritten);
+            Finish(CollectionsMarshal.AsSpan(unwritten));
             unwritten.Clear();
         };
 
@@ -255,7 +257,7 @@ internal sealed class PartitionLanes(
     }
 
     /// <summary>Marks records finished and written; the committable offsets move past every leading finished one.</summary>
-    private void Finish(List<(LogEntry Entry, Slot Slot)> records)
+    private void Finish(ReadOnlySpan<(LogEntry Entry, Slot Slot)> records)
     {
         lock (_lock)
         {
