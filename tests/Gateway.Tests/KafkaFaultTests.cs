@@ -14,6 +14,9 @@ public sealed class KafkaFaultTests
 {
     private const string Topic = "mgw.outbound";
 
+    /// <summary>For a group to settle: a few rebalances of the mock coordinator on a loaded machine.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private static string Customer(int n) => "+316" + (15_000_000 + n);
 
     [Fact]
@@ -90,7 +93,8 @@ public sealed class KafkaFaultTests
     public async Task A_second_dispatcher_joining_and_leaving_loses_and_duplicates_nothing_at_the_channel()
     {
         using var cluster = KafkaArgs.ClusterWithTopics(3);
-        await using var gateway = await StartAsync(cluster, "--Sandbox:ReceiptDelay=00:00:00.010");
+        // A shorter session: the mock coordinator waits about this long for members to rejoin on every rebalance.
+        await using var gateway = await StartAsync(cluster, "--Sandbox:ReceiptDelay=00:00:00.010", "--Gateway:KafkaSessionTimeout=00:00:06");
         using var client = gateway.Client();
         var second = ActivatorUtilities.CreateInstance<Dispatcher>(gateway.Services);
         var conversations = Enumerable.Range(0, 8).Select(c => new SentStream(Customer(200 + c))).ToArray();
@@ -119,9 +123,14 @@ public sealed class KafkaFaultTests
         {
             await Eventually.HoldsAsync(() => conversations.All(c => c.Count >= 3), TimeSpan.FromSeconds(20), "three messages sent on every conversation");
 
-            // A second member joins the group mid-stream (the partitions are split) ...
+            // A second member joins the group mid-stream, once the first owns every partition (the
+            // partitions are split) ... The mock coordinator completes a sync with the leader's
+            // SyncGroup, so a follower whose SyncGroup comes later is refused and joins again, which
+            // starts another rebalance: joining a settled group can take a few, hence the patience.
+            var first = gateway.Services.GetRequiredService<Dispatcher>();
+            await Eventually.HoldsAsync(() => first.OwnedPartitions.Count == 16, Patience, "the first dispatcher owning every partition");
             await second.StartAsync(CancellationToken.None);
-            await Eventually.HoldsAsync(() => second.OwnedPartitions.Count > 0, TimeSpan.FromSeconds(20), "the second dispatcher owning partitions");
+            await Eventually.HoldsAsync(() => second.OwnedPartitions.Count > 0, Patience, "the second dispatcher owning partitions");
             var owned = second.OwnedPartitions;
             Assert.Contains(conversations, c => owned.Contains(KafkaPartitioner.PartitionFor(Encoding.UTF8.GetBytes(c.ConversationId!), 16)));
             await DispatchedAfterAsync(client, conversations, "the second dispatcher joined");

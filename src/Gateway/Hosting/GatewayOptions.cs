@@ -34,6 +34,9 @@ public sealed class GatewayOptions
     /// <summary>How long Kafka may take to confirm a record before the API answers 503.</summary>
     public TimeSpan KafkaDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the group coordinator waits to hear from a dispatcher before moving its partitions.</summary>
+    public TimeSpan KafkaSessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// <c>embedded</c> (RocksDB in the data folder, this process's own) or <c>postgres</c> (a store
     /// shared by every node, <c>--store</c>).

@@ -84,5 +84,6 @@ internal static class LogTransport
         Partitions = options.Partitions,
         ReplicationFactor = options.KafkaDevCluster > 0 ? (short)Math.Min(options.KafkaDevCluster, 3) : options.KafkaReplication,
         DeliveryTimeout = options.KafkaDeliveryTimeout,
+        SessionTimeout = options.KafkaSessionTimeout,
     };
 }
