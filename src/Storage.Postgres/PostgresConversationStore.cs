@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 using MessagingGateway.Core.Store;
@@ -125,7 +126,7 @@ public sealed class PostgresConversationStore : IConversationStore
             return null;
         }
 
-        var message = Sql.Deserialize(reader.GetFieldValue<byte[]>(0), CoreJsonContext.Default.Message);
+        var message = MessageRowCodec.Decode(reader.GetFieldValue<byte[]>(0));
         await reader.NextResultAsync(cancellationToken);
         var (history, seq) = await ReadProgressAsync(reader, cancellationToken);
         return new StoredMessage(message, history, seq);
@@ -174,16 +175,37 @@ public sealed class PostgresConversationStore : IConversationStore
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Each message's row is its log record's bytes: encoded once, for the log and the store.</summary>
+    public async ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, IReadOnlyList<LogRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count != messages.Count)
+        {
+            throw new ArgumentException("One log record per message.", nameof(records));
+        }
+
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = _dataSource.CreateBatch();
+        StageAccepted(batch, messages, records);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Adds newly accepted messages to <paramref name="batch"/>: each message row, its <c>accepted</c>
     /// status (sequence 1), and the header of its conversation unless one exists (in list order, so
     /// the first message of a conversation opens it).
     /// </summary>
-    internal static void StageAccepted(NpgsqlBatch batch, IReadOnlyList<Message> messages)
+    internal static void StageAccepted(NpgsqlBatch batch, IReadOnlyList<Message> messages, IReadOnlyList<LogRecord>? records = null)
     {
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            StageMessage(batch, message);
+            var message = messages[i];
+            StageMessage(batch, message, records is null ? null : MessageRowCodec.FromLogRecord(records[i].Value.Span));
             StageStatus(batch, message.Id, new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1));
             batch.BatchCommands.Add(Sql.Command(
                 OpenConversationSql,
@@ -291,12 +313,12 @@ public sealed class PostgresConversationStore : IConversationStore
             cancellationToken);
     }
 
-    private static void StageMessage(NpgsqlBatch batch, Message message) =>
+    private static void StageMessage(NpgsqlBatch batch, Message message, byte[]? row = null) =>
         batch.BatchCommands.Add(Sql.Command(
             UpsertMessageSql,
             Sql.Uuid(message.Id),
             Sql.Text(message.ConversationId),
-            Sql.Json(message, CoreJsonContext.Default.Message)));
+            Sql.Bytes(row ?? MessageRowCodec.Encode(message))));
 
     /// <summary>A record created at or before this has expired (as on the embedded store: live while created + retention is after now).</summary>
     private DateTimeOffset ExpiredAtOrBefore() => _time.GetUtcNow() - _idempotencyRetention;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MessagingGateway.Core.Serialization;
-using MessagingGateway.Storage.RocksDb;
+using MessagingGateway.Core.Store;
 using MessagingGateway.Storage.Tests.Contracts;
 
 namespace MessagingGateway.Storage.Tests;
@@ -18,6 +18,17 @@ public sealed class MessageRowCodecTests
         var row = MessageRowCodec.FromLogRecord(logValue);
 
         Assert.True(row.AsSpan(1).SequenceEqual(logValue)); // the appended bytes, not encoded again
+        Assert.Equal(Json(message), Json(MessageRowCodec.Decode(row)));
+    }
+
+    [Fact]
+    public void A_row_made_without_a_log_record_is_the_record_it_would_have_had()
+    {
+        var message = TestMessages.Outbound("cnv_inbound", At);
+
+        var row = MessageRowCodec.Encode(message);
+
+        Assert.True(row.AsSpan(1).SequenceEqual(LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message))));
         Assert.Equal(Json(message), Json(MessageRowCodec.Decode(row)));
     }
 

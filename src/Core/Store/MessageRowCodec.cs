@@ -2,15 +2,15 @@ using System.Text.Json;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
 
-namespace MessagingGateway.Storage.RocksDb;
+namespace MessagingGateway.Core.Store;
 
 /// <summary>
-/// A message's row. Format 2: a format byte, then the bytes of the message's log record as they
-/// were appended (its envelope), so an accepted message is encoded once for the log and the store.
-/// Rows of format 1, the message alone as JSON (starting with '{'), are written where no log
-/// record is at hand and are still read.
+/// A message's row in every store. Format 2: a format byte, then the bytes of the message's log
+/// record as they were appended (its envelope), so an accepted message is encoded once for the log
+/// and the store. Rows of format 1, the message alone as JSON (starting with '{'), were written
+/// before it and are still read.
 /// </summary>
-internal static class MessageRowCodec
+public static class MessageRowCodec
 {
     private const byte LogRecordFormat = 2;
 
@@ -23,7 +23,8 @@ internal static class MessageRowCodec
         return row;
     }
 
-    public static byte[] Encode(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.Message);
+    /// <summary>The row of a message with no log record at hand: the record it would have had.</summary>
+    public static byte[] Encode(Message message) => FromLogRecord(LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)));
 
     public static Message Decode(ReadOnlySpan<byte> row)
     {
