@@ -297,7 +297,7 @@ public sealed partial class ConversationProcessor(
         GatewayMetrics.StatusChanges.Add(1, new KeyValuePair<string, object?>("status", StatusNames.Of(status)), new KeyValuePair<string, object?>("late", !advances));
         if (advances)
         {
-            Publish(WebhookEvents.Status(message, next), writes);
+            writes.PublishNew(WebhookEvents.Status(message, next), time.GetUtcNow()); // written with its status, so never before
         }
         else
         {

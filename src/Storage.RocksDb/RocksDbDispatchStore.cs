@@ -72,11 +72,11 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
                     ledger.StageHandoff(batch, handoff);
                 }
 
-                foreach (var (webhookEvent, deliverAt) in writes.Events)
+                foreach (var (webhookEvent, deliverAt, isNew) in writes.Events)
                 {
                     // The batch is not readable until written: an event published twice in it is staged once.
                     if ((staged ??= new HashSet<string>(StringComparer.Ordinal)).Add(webhookEvent.Id)
-                        && webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, out var entry)
+                        && webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, mayBeStored: !isNew, out var entry)
                         && entry is not null)
                     {
                         (entries ??= []).Add(entry);

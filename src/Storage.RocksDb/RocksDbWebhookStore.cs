@@ -45,7 +45,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
         lock (StreamGate(webhookEvent.TenantId, webhookEvent.Partition))
         {
             // Held until written: the stream has no gap even when the write fails.
-            if (!StagePublish(batch, webhookEvent, webhookEvent.Partition, deliverAt, out var entry))
+            if (!StagePublish(batch, webhookEvent, webhookEvent.Partition, deliverAt, mayBeStored: true, out var entry))
             {
                 return ValueTask.FromResult<OutboxEntry?>(null);
             }
@@ -67,17 +67,18 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     /// <summary>
     /// Adds the event with the next sequence of its tenant's stream in <paramref name="partition"/>
     /// (and its outbox entry when the tenant has an endpoint) to <paramref name="batch"/>, unless an
-    /// event with its id is stored. The sequence counts as used from here; if the batch is not
-    /// written, <see cref="ForgetSequence"/> makes the next one read it from disk again.
+    /// event with its id is stored (looked for only if it <paramref name="mayBeStored"/>). The
+    /// sequence counts as used from here; if the batch is not written, <see cref="ForgetSequence"/>
+    /// makes the next one read it from disk again.
     /// </summary>
-    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, int partition, DateTimeOffset deliverAt, out OutboxEntry? entry)
+    internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, int partition, DateTimeOffset deliverAt, bool mayBeStored, out OutboxEntry? entry)
     {
         entry = null;
         var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
         var stream = Stream(webhookEvent.TenantId, partition);
         lock (stream.Gate)
         {
-            if (database.Db.Get(idKey, _eventIds) is not null)
+            if (mayBeStored && database.Db.Get(idKey, _eventIds) is not null)
             {
                 return false;
             }

@@ -16,7 +16,7 @@ public sealed class DispatchWrites(int partition)
     private readonly List<TimelineAppend> _timeline = [];
     private readonly List<(Guid MessageId, StatusChange Change)> _statuses = [];
     private readonly List<ChannelHandoff> _handoffs = [];
-    private readonly List<(WebhookEvent Event, DateTimeOffset DeliverAt)> _events = [];
+    private readonly List<PendingEvent> _events = [];
 
     public int Partition => partition;
 
@@ -30,7 +30,7 @@ public sealed class DispatchWrites(int partition)
     public IReadOnlyList<ChannelHandoff> Handoffs => _handoffs;
 
     /// <summary>Events to store unless stored before (same id); the store gives each its sequence in <see cref="Partition"/>.</summary>
-    public IReadOnlyList<(WebhookEvent Event, DateTimeOffset DeliverAt)> Events => _events;
+    public IReadOnlyList<PendingEvent> Events => _events;
 
     public bool IsEmpty => _accepted.Count == 0 && _timeline.Count == 0 && _statuses.Count == 0 && _handoffs.Count == 0 && _events.Count == 0;
 
@@ -43,7 +43,11 @@ public sealed class DispatchWrites(int partition)
     /// <summary>A hand-over: the store makes it durable before the write completes, so a replay never sends again.</summary>
     public void PutHandoff(ChannelHandoff handoff) => _handoffs.Add(handoff);
 
-    public void Publish(WebhookEvent webhookEvent, DateTimeOffset deliverAt) => _events.Add((webhookEvent, deliverAt));
+    /// <summary>An event that may have been stored before (a replay making sure of it): stored unless it was.</summary>
+    public void Publish(WebhookEvent webhookEvent, DateTimeOffset deliverAt) => _events.Add(new(webhookEvent, deliverAt, IsNew: false));
+
+    /// <summary>The event of a status change appended to this unit: new, as the change is.</summary>
+    public void PublishNew(WebhookEvent webhookEvent, DateTimeOffset deliverAt) => _events.Add(new(webhookEvent, deliverAt, IsNew: true));
 
     public void Clear()
     {
