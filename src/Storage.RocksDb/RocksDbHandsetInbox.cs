@@ -8,8 +8,10 @@ using RocksDbSharp;
 namespace MessagingGateway.Storage.RocksDb;
 
 /// <summary>
-/// The sandbox handsets' inboxes: rows keyed by tenant, address, then arrival order; an id index makes a
-/// repeated delivery of one message a no-op; a pending index lists messages still owed receipts.
+/// The sandbox handsets' inboxes: rows keyed by tenant, address, then arrival order, written once;
+/// an id index (message id → inbox key) makes a repeated delivery of one message a no-op; a pending
+/// index (message id → receipts still owed) lists messages owed receipts, so counting a receipt
+/// down writes four bytes instead of the message again.
 /// </summary>
 public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInbox
 {
@@ -38,13 +40,18 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
             batch.Put(id, key, _ids);
             if (message.ReceiptsOwed > 0)
             {
-                batch.Put(id, key, _pending);
+                batch.Put(id, Owed(message.ReceiptsOwed), _pending);
             }
+
             database.Db.Write(batch, database.BufferedWrite);
             return ValueTask.FromResult(true);
         }
     }
 
+    /// <summary>
+    /// Counts receipts down: only the pending index changes (a message nobody received has no inbox
+    /// row, so a count for it is never read back).
+    /// </summary>
     public ValueTask UpdateAsync(IReadOnlyList<HandsetMessage> messages, CancellationToken cancellationToken = default)
     {
         using var batch = new WriteBatch();
@@ -53,13 +60,11 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
             foreach (var message in messages)
             {
                 var id = StoreKeys.Message(message.MessageId);
-                if (database.Db.Get(id, _ids) is not { } key)
+                if (message.ReceiptsOwed > 0)
                 {
-                    continue;
+                    batch.Put(id, Owed(message.ReceiptsOwed), _pending);
                 }
-
-                batch.Put(key, Serialize(message), _inbox);
-                if (message.ReceiptsOwed <= 0)
+                else
                 {
                     batch.Delete(id, _pending);
                 }
@@ -78,7 +83,8 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         using var iterator = database.Db.NewIterator(_inbox);
         for (iterator.Seek(prefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix) && iterator.GetKeySpan().Length == prefix.Length + 8; iterator.Next())
         {
-            messages.Add(JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.HandsetMessage)!);
+            var message = JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.HandsetMessage)!;
+            messages.Add(message.ReceiptsOwed > 0 ? message with { ReceiptsOwed = OwedOf(message) } : message);
         }
 
         return ValueTask.FromResult<IReadOnlyList<HandsetMessage>>(messages);
@@ -90,15 +96,37 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         using var iterator = database.Db.NewIterator(_pending);
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {
-            if (database.Db.Get(iterator.Value(), _inbox) is { } row
+            var pending = iterator.Value();
+            var key = pending.Length == sizeof(int) ? database.Db.Get(iterator.Key(), _ids) : pending; // before the count: the inbox key
+            if (key is not null
+                && database.Db.Get(key, _inbox) is { } row
                 && JsonSerializer.Deserialize(row, CoreJsonContext.Default.HandsetMessage) is { } message
-                && message.ReceiptsOwed > 0)
+                && (pending.Length == sizeof(int) ? BinaryPrimitives.ReadInt32BigEndian(pending) : message.ReceiptsOwed) is > 0 and var owed)
             {
-                messages.Add(message);
+                messages.Add(message with { ReceiptsOwed = owed });
             }
         }
 
         return ValueTask.FromResult<IReadOnlyList<HandsetMessage>>(messages);
+    }
+
+    /// <summary>What the pending index says a message received with receipts owed is still owed (0 once all are reported).</summary>
+    private int OwedOf(HandsetMessage received)
+    {
+        if (database.Db.Get(StoreKeys.Message(received.MessageId), _pending) is not { } pending)
+        {
+            return 0;
+        }
+
+        // A pending row of before the count held the inbox key, and the inbox row kept the count.
+        return pending.Length == sizeof(int) ? BinaryPrimitives.ReadInt32BigEndian(pending) : received.ReceiptsOwed;
+    }
+
+    private static byte[] Owed(int receipts)
+    {
+        var value = new byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32BigEndian(value, receipts);
+        return value;
     }
 
     private static byte[] Serialize(HandsetMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.HandsetMessage);

@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using MessagingGateway.Core.Log;
+using MessagingGateway.Core.Serialization;
 
 namespace MessagingGateway.Gateway.Tests;
 
@@ -32,7 +33,7 @@ public sealed class KafkaTopicsTests
         // the reply on the timeline). So reading up to the end of each partition sees them all.
         var sent = Assert.Single(mine(ReadAll(cluster, "mgw.outbound")));
         Assert.Equal(expectedPartition, sent.Partition.Value);
-        Assert.Contains(accepted["id"]!.GetValue<string>(), Encoding.UTF8.GetString(sent.Message.Value), StringComparison.Ordinal);
+        Assert.Equal(accepted["id"]!.GetValue<string>(), LogEnvelopeCodec.DecodeValue(sent.Message.Value).Message!.Id.ToString());
 
         var back = mine(ReadAll(cluster, "mgw.inbound"));
         Assert.Equal(4, back.Count); // three receipts and the reply

@@ -6,7 +6,7 @@ public interface IHandsetInbox
     /// <summary>Stores the message unless the handset has it already; false for a duplicate.</summary>
     ValueTask<bool> ReceiveAsync(HandsetMessage message, CancellationToken cancellationToken = default);
 
-    /// <summary>Overwrites messages the handsets have (receipts owed counted down), in one write.</summary>
+    /// <summary>Records how many receipts each message is still owed (counted down), in one write; a message the handset never received is not listed by the reads.</summary>
     ValueTask UpdateAsync(IReadOnlyList<HandsetMessage> messages, CancellationToken cancellationToken = default);
 
     /// <summary>
