@@ -49,11 +49,7 @@ public sealed partial class ConversationProcessor(
             backlog?.Dispatched(); // taken: a send that then waits on its channel's retries holds up no intake
 
             var stored = await PlaceOnTimelineAsync(message, writes, unit, cancellationToken);
-            if (message.Direction == MessageDirection.Inbound)
-            {
-                Publish(WebhookEvents.Inbound(message), writes);
-            }
-            else
+            if (message.Direction == MessageDirection.Outbound)
             {
                 await HandToChannelAsync(stored, writes, unit, cancellationToken);
             }
@@ -110,6 +106,12 @@ public sealed partial class ConversationProcessor(
             stats.Inbound + (outbound ? 0 : 1),
             message.AcceptedAt > stats.LastMessageAt ? message.AcceptedAt : stats.LastMessageAt);
         writes.AppendToTimeline(new TimelineAppend(message, next.LastSeq, next));
+        if (!outbound)
+        {
+            // Written with its place on the timeline: a replay finds it placed and publishes nothing.
+            writes.PublishNew(WebhookEvents.Inbound(message), time.GetUtcNow());
+        }
+
         unit.Placed(message.ConversationId, next);
         placed = stored with { ConversationSeq = next.LastSeq };
         unit.Remember(placed);
@@ -129,13 +131,11 @@ public sealed partial class ConversationProcessor(
         var current = StatusProgress.Current(history);
         if (current.Status == MessageStatus.Failed)
         {
-            Publish(WebhookEvents.Status(message, current), writes); // stored once; a replay only makes sure
-            return;
+            return; // a replay: failed, and its event, were written together before
         }
 
-        if (history.Find(change => change.Status == MessageStatus.Queued) is { } queued)
+        if (history.Find(change => change.Status == MessageStatus.Queued) is not null)
         {
-            Publish(WebhookEvents.Status(message, queued), writes);
             if ((unit.HandoffOf(message.Id) ?? await ledger.GetHandoffAsync(message.Id, cancellationToken)) is { } handedOver)
             {
                 RecordSent(message, history, handedOver, writes);
@@ -220,7 +220,7 @@ public sealed partial class ConversationProcessor(
 
     /// <summary>
     /// <c>sent</c> from the provider's own answer (Telegram, Messenger, Instagram: no receipt says
-    /// it), once; on a replay only its event is made sure of.
+    /// it), once.
     /// </summary>
     private void RecordSent(Message message, List<StatusChange> history, ChannelHandoff handoff, DispatchWrites writes)
     {
@@ -232,18 +232,13 @@ public sealed partial class ConversationProcessor(
 
     /// <summary>
     /// A status reported from outside (a receipt, the provider's answer), recorded once: reported
-    /// again (a replay), only its event is made sure of, as it may not have been stored before a
-    /// crash. Returns whether it was new.
+    /// again (a replay, a provider repeating itself), nothing happens, as its event was written with
+    /// it. Returns whether it was new.
     /// </summary>
     private bool RecordReported(Message message, List<StatusChange> history, MessageStatus status, DateTimeOffset at, string? code, DispatchWrites writes)
     {
-        if (history.Find(change => change.Status == status && change.At == at && change.Code == code) is { } seen)
+        if (history.Exists(change => change.Status == status && change.At == at && change.Code == code))
         {
-            if (StatusProgress.Current(history, seen.Seq) == seen)
-            {
-                Publish(WebhookEvents.Status(message, seen), writes);
-            }
-
             return false;
         }
 

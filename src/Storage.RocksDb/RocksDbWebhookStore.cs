@@ -67,18 +67,21 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
     /// <summary>
     /// Adds the event with the next sequence of its tenant's stream in <paramref name="partition"/>
     /// (and its outbox entry when the tenant has an endpoint) to <paramref name="batch"/>, unless an
-    /// event with its id is stored (looked for only if it <paramref name="mayBeStored"/>). The
-    /// sequence counts as used from here; if the batch is not written, <see cref="ForgetSequence"/>
-    /// makes the next one read it from disk again.
+    /// event with its id is stored. Only an event that <paramref name="mayBeStored"/> (a payment's,
+    /// which its store records apart from the unit) is looked for, and gets an id row to be found
+    /// by; a status change's event is written in one batch with the change, so a replay finds the
+    /// change and publishes nothing (the id row of a dead letter is written when it dies, for
+    /// <see cref="RedeliverAsync"/>). The sequence counts as used from here; if the batch is not
+    /// written, <see cref="ForgetSequence"/> makes the next one read it from disk again.
     /// </summary>
     internal bool StagePublish(WriteBatch batch, WebhookEvent webhookEvent, int partition, DateTimeOffset deliverAt, bool mayBeStored, out OutboxEntry? entry)
     {
         entry = null;
-        var idKey = StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id));
+        var idKey = mayBeStored ? StoreKeys.TenantPrefixed(webhookEvent.TenantId, Encoding.UTF8.GetBytes(webhookEvent.Id)) : null;
         var stream = Stream(webhookEvent.TenantId, partition);
         lock (stream.Gate)
         {
-            if (mayBeStored && database.Db.Get(idKey, _eventIds) is not null)
+            if (idKey is not null && database.Db.Get(idKey, _eventIds) is not null)
             {
                 return false;
             }
@@ -91,11 +94,11 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             var seq = stream.LastSeq + 1;
             var stored = webhookEvent with { Seq = seq, Partition = partition };
             var key = StoreKeys.TenantPartitionSeq(stored.TenantId, partition, seq);
-            var place = new byte[12];
-            BinaryPrimitives.WriteInt32BigEndian(place, partition);
-            BinaryPrimitives.WriteInt64BigEndian(place.AsSpan(4), seq);
             batch.Put(key, EventRowCodec.Encode(stored), _events);
-            batch.Put(idKey, place, _eventIds);
+            if (idKey is not null)
+            {
+                batch.Put(idKey, Place(partition, seq), _eventIds);
+            }
 
             // A tenant without an endpoint reads its events through GET /v1/events; queueing
             // deliveries nobody will receive would only cost a write and a delete per event.
@@ -108,6 +111,15 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             stream.LastSeq = seq;
             return true;
         }
+    }
+
+    /// <summary>Where an event is: its partition and sequence, the value of its id row.</summary>
+    private static byte[] Place(int partition, long seq)
+    {
+        var place = new byte[12];
+        BinaryPrimitives.WriteInt32BigEndian(place, partition);
+        BinaryPrimitives.WriteInt64BigEndian(place.AsSpan(4), seq);
+        return place;
     }
 
     /// <summary>The lock of the tenant's stream in a partition (its sequences and publishing), for staging and writing as one step.</summary>
@@ -177,6 +189,7 @@ public sealed class RocksDbWebhookStore(EmbeddedDatabase database) : IWebhookSto
             using var batch = new WriteBatch();
             batch.Delete(StoreKeys.Outbox(entry.Partition, entry.TenantId, entry.EventSeq), _outbox);
             batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(deadLetter, CoreJsonContext.Default.DeadLetter), _deadLetters);
+            batch.Put(StoreKeys.TenantPrefixed(entry.TenantId, Encoding.UTF8.GetBytes(entry.EventId)), Place(entry.Partition, entry.EventSeq), _eventIds); // to be redelivered by id
             database.Db.Write(batch, database.BufferedWrite);
         }
 

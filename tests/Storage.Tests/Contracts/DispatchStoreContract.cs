@@ -110,6 +110,25 @@ public abstract class DispatchStoreContract : StoreContract
         }
     }
 
+    [Fact]
+    public async Task The_event_of_a_new_status_change_is_stored_numbered_and_once_dead_redelivered_by_its_id()
+    {
+        await Webhooks.PutSubscriptionAsync(new WebhookSubscription("tenant", "http://127.0.0.1:9/hook", ["whsec_x"], T0));
+        var message = NewMessage("cnv_new");
+        var writes = new DispatchWrites(partition: 2);
+        writes.AppendStatus(message.Id, new StatusChange(MessageStatus.Queued, T0, 2));
+        writes.PublishNew(new WebhookEvent("evt_new_queued", "message.status", "tenant", message.ConversationId, T0, Encoding.UTF8.GetBytes("{\"n\":1}")), T0);
+        await Conversations.PutAcceptedAsync([message]);
+
+        var entry = Assert.Single(await Dispatch.WriteAsync(writes));
+
+        Assert.Equal((2, 1L, "evt_new_queued"), (entry.Partition, entry.EventSeq, entry.EventId));
+        Assert.Equal(["evt_new_queued"], (await Webhooks.ReadEventsAsync("tenant", 2, 0, 10)).Select(e => e.Id));
+        await Webhooks.DeadLetterAsync(new DeadLetter(entry, T0.AddHours(1), "gave up"));
+        var again = await Webhooks.RedeliverAsync("tenant", "evt_new_queued", T0.AddHours(2));
+        Assert.Equal((2, 1L, "evt_new_queued"), (again!.Partition, again.EventSeq, again.EventId));
+    }
+
     private static DispatchWrites Unit(Message message, int partition)
     {
         var writes = new DispatchWrites(partition);
