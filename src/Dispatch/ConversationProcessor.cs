@@ -31,8 +31,7 @@ public sealed partial class ConversationProcessor(
     IOptions<DispatchOptions> options,
     ILogger<ConversationProcessor> logger,
     IEventTopic? eventTopic = null,
-    IPaymentUpdates? payments = null,
-    DispatchBacklog? backlog = null)
+    IPaymentUpdates? payments = null)
 {
     private readonly RecentMessages _recent = new(options.Value.RecentMessages);
 
@@ -46,8 +45,6 @@ public sealed partial class ConversationProcessor(
         var writes = new DispatchWrites(partition);
         if (envelope.Message is { } message)
         {
-            backlog?.Dispatched(); // taken: a send that then waits on its channel's retries holds up no intake
-
             var stored = await PlaceOnTimelineAsync(message, writes, unit, cancellationToken);
             if (message.Direction == MessageDirection.Outbound)
             {

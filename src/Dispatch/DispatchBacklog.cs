@@ -1,7 +1,9 @@
 namespace MessagingGateway.Dispatch;
 
 /// <summary>
-/// Messages accepted in this process that its dispatcher has not placed yet. When the gateway
+/// Records in this process's log that its dispatcher has not taken yet: accepted messages, and
+/// the receipts, replies and payment updates that follow them (counted as the embedded log
+/// publishes them), so intake cannot outrun the receipts of what it accepted. When the gateway
 /// and its only dispatcher share one process (the embedded log), accepting runs far cheaper than
 /// dispatching, and on the same cores: without a bound, intake takes the CPU, dispatch falls
 /// behind and the backlog (and every message's time to the handset) grows without end. Intake
@@ -10,7 +12,7 @@ namespace MessagingGateway.Dispatch;
 /// shrink (a provider down, its conversations retrying) slows intake but never stops it. A single
 /// message waits at most <paramref name="maxSingleWait"/>: it is what someone is waiting for,
 /// while a batch is bulk that can yield to it, so under a load of batches a single send is slowed
-/// by milliseconds, not by the batches' queue. A message counts as dispatched when dispatch
+/// by milliseconds, not by the batches' queue. A record counts as dispatched when dispatch
 /// starts on it. Not used where other processes dispatch (Kafka), whose progress this process
 /// cannot see.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed class DispatchBacklog(int limit, TimeSpan maxWait, TimeSpan maxSin
 
     public int Limit => limit;
 
-    /// <summary>How many accepted messages wait for dispatch (negative after a restart that replays older ones).</summary>
+    /// <summary>How many records wait for dispatch (negative after a restart that replays older ones).</summary>
     public long Behind => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _dispatched);
 
     /// <summary>Completes at once while the backlog is under the limit; otherwise when dispatch has caught up below it, or after the longest wait.</summary>
@@ -59,6 +61,7 @@ public sealed class DispatchBacklog(int limit, TimeSpan maxWait, TimeSpan maxSin
         }
     }
 
+    /// <summary>Records the log made readable (its <c>Published</c> callback).</summary>
     public void Accepted(int count) => Interlocked.Add(ref _accepted, count);
 
     public void Dispatched()

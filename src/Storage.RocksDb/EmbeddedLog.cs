@@ -61,6 +61,12 @@ public sealed class EmbeddedLog : IMessageLog
 
     public int PartitionCount => _options.PartitionCount;
 
+    /// <summary>
+    /// Told how many records each group commit made readable, on the writer thread (keep it
+    /// cheap): every record, whoever appended it, is work for this process's dispatcher.
+    /// </summary>
+    public Action<int>? Published { get; set; }
+
     public async ValueTask<LogPosition> AppendAsync(LogRecord record, CancellationToken cancellationToken = default)
     {
         var positions = new LogPosition[1];
@@ -330,6 +336,17 @@ public sealed class EmbeddedLog : IMessageLog
             }
 
             return;
+        }
+
+        if (Published is { } published)
+        {
+            var count = 0;
+            foreach (var append in group)
+            {
+                count += append.Records.Length;
+            }
+
+            published(count); // before a consumer can take them, so the count never runs behind
         }
 
         for (var p = 0; p < touched.Length; p++)

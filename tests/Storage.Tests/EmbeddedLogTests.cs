@@ -8,6 +8,36 @@ public class EmbeddedLogTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     [Fact]
+    public async Task Every_record_is_counted_as_published_before_a_consumer_can_read_it()
+    {
+        await using var h = LogHarness.Create(partitionCount: 4);
+        long published = 0;
+        await using var consumer = h.Log.CreateConsumer("reader");
+        var readBeforeCounted = 0;
+        h.Log.Published = count => Interlocked.Add(ref published, count);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await h.AppendAsync($"conv-{t}", $"{t}:{i}");
+            }
+        })));
+        var many = Enumerable.Range(0, 300).Select(i => new LogRecord(System.Text.Encoding.UTF8.GetBytes($"bulk-{i % 7}"), System.Text.Encoding.UTF8.GetBytes($"bulk:{i}"))).ToArray();
+        await h.Log.AppendManyAsync(many, new LogPosition[many.Length]);
+
+        var read = 0;
+        while (read < 700)
+        {
+            read += (await consumer.ConsumeAsync(CancellationToken.None)).Entries.Count;
+            readBeforeCounted += read > Interlocked.Read(ref published) ? 1 : 0;
+        }
+
+        Assert.Equal(700, Interlocked.Read(ref published));
+        Assert.Equal(0, readBeforeCounted);
+    }
+
+    [Fact]
     public async Task Concurrent_appends_get_unique_contiguous_positions_on_the_kafka_partition()
     {
         const int Tasks = 64;

@@ -18,6 +18,8 @@ namespace MessagingGateway.Dispatch.Sandbox;
 public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog log, TimeProvider time, IOptions<SandboxOptions> options, ILogger<SandboxReceiptClock> logger)
     : BackgroundService, IPartitionAssignment
 {
+    private const int MaxReportsInFlight = 4;
+
     private readonly PriorityQueue<HandsetMessage, DateTimeOffset> _due = new();
     private readonly Dictionary<Guid, int> _scheduled = [];   // message → receipts owed when scheduled
     private readonly HashSet<int> _owned = [];
@@ -70,11 +72,16 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A few reports in flight at once: each waits for a group commit of the log, and one at a
+        // time fell seconds behind the receipts due under load. A message's next receipt is
+        // scheduled only once its last is appended, so its receipts stay in order.
+        var reporting = new List<Task>(MaxReportsInFlight);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await ResumeAsync(stoppingToken);
+                await FinishedAsync(reporting, MaxReportsInFlight - 1);
                 var ready = TakeDue(out var wait);
                 if (ready.Count == 0)
                 {
@@ -82,11 +89,39 @@ public sealed partial class SandboxReceiptClock(IHandsetInbox inbox, IMessageLog
                     continue;
                 }
 
-                await ReportAsync(ready, stoppingToken);
+                reporting.Add(ReportAsync(ready, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            await Task.WhenAll(reporting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Waits until at most <paramref name="left"/> reports are in flight; a failed one fails the clock, as before.</summary>
+    private static async Task FinishedAsync(List<Task> reporting, int left)
+    {
+        while (true)
+        {
+            for (var i = reporting.Count - 1; i >= 0; i--)
+            {
+                if (reporting[i].IsCompleted)
+                {
+                    var done = reporting[i];
+                    reporting.RemoveAt(i);
+                    await done;
+                }
+            }
+
+            if (reporting.Count <= left)
+            {
+                return;
+            }
+
+            await Task.WhenAny(reporting);
         }
     }
 

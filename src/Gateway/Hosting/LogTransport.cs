@@ -1,5 +1,6 @@
 using MessagingGateway.Core.Log;
 using MessagingGateway.Core.Webhooks;
+using MessagingGateway.Dispatch;
 using MessagingGateway.Transport.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,16 @@ internal static class LogTransport
     {
         if (options.Transport == "embedded")
         {
-            services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<EmbeddedStorage>().Log!);
+            services.AddSingleton<IMessageLog>(sp =>
+            {
+                var log = sp.GetRequiredService<EmbeddedStorage>().Log!;
+                if (sp.GetService<DispatchBacklog>() is { } backlog)
+                {
+                    log.Published = backlog.Accepted; // every record counts: receipts and replies are dispatch's work too
+                }
+
+                return log;
+            });
             return;
         }
 

@@ -59,7 +59,6 @@ public sealed partial class MessageIntake(IMessageLog log, IConversationStore st
         }
 
         await log.AppendManyAsync(records, positions, cancellationToken);
-        backlog?.Accepted(records.Length);
         GatewayMetrics.MessagesAccepted.Add(records.Length);
 
         // Durable from here on: these writes must finish even if the client has gone away.
