@@ -131,7 +131,7 @@ public sealed partial class ConversationProcessor(
             return; // a replay: failed, and its event, were written together before
         }
 
-        if (history.Find(change => change.Status == MessageStatus.Queued) is not null)
+        if (history.Exists(change => change.Status == MessageStatus.Queued))
         {
             if ((unit.HandoffOf(message.Id) ?? await ledger.GetHandoffAsync(message.Id, cancellationToken)) is { } handedOver)
             {
