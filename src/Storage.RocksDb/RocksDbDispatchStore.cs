@@ -74,8 +74,10 @@ public sealed class RocksDbDispatchStore(EmbeddedDatabase database, RocksDbConve
 
                 foreach (var (webhookEvent, deliverAt, isNew) in writes.Events)
                 {
-                    // The batch is not readable until written: an event published twice in it is staged once.
-                    if ((staged ??= new HashSet<string>(StringComparer.Ordinal)).Add(webhookEvent.Id)
+                    // The batch is not readable until written: an event published twice in it is
+                    // staged once. A new one (its status change is new in this batch) is not asked
+                    // for its id, which it makes only when first read.
+                    if ((isNew || (staged ??= new HashSet<string>(StringComparer.Ordinal)).Add(webhookEvent.Id))
                         && webhooks.StagePublish(batch, webhookEvent, writes.Partition, deliverAt, mayBeStored: !isNew, out var entry)
                         && entry is not null)
                     {

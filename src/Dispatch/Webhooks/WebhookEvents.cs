@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using MessagingGateway.Core.Model;
 using MessagingGateway.Core.Serialization;
@@ -13,40 +11,16 @@ namespace MessagingGateway.Dispatch.Webhooks;
 /// </summary>
 public static class WebhookEvents
 {
-    public const string MessageStatus = "message.status";
+    public const string MessageStatus = StatusEvent.Type;
     public const string MessageInbound = "message.inbound";
 
-    public static string EventId(string type, Guid messageId, int seq)
-    {
-        Span<byte> input = stackalloc byte[64];
-        var length = Encoding.ASCII.GetBytes(type, input);
-        messageId.TryWriteBytes(input[length..], bigEndian: true, out _);
-        length += 16;
-        BitConverter.TryWriteBytes(input[length..], seq);
-        length += 4;
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..length], hash);
-        return "evt_" + Convert.ToHexStringLower(hash[..16]);
-    }
+    public static string EventId(string type, Guid messageId, int seq) => StatusEvent.IdOf(type, messageId, seq);
 
+    /// <summary>A status change's event; its id and body are made only when read (see <see cref="WebhookEvent"/>).</summary>
     public static WebhookEvent Status(Message message, StatusChange change)
     {
-        var id = EventId(MessageStatus, message.Id, change.Seq);
-        return new WebhookEvent(id, MessageStatus, message.TenantId, message.ConversationId, change.At,
-            Write(id, MessageStatus, change.At, message.ConversationId, (message, change), static (writer, state) =>
-            {
-                var (message, change) = state;
-                writer.WriteString("messageId"u8, message.Id);
-                writer.WriteString("channel"u8, message.Channel.ToWire());
-                writer.WriteString("to"u8, message.To);
-                writer.WriteString("status"u8, StatusNames.Of(change.Status));
-                writer.WriteNumber("seq"u8, change.Seq);
-                writer.WriteString("at"u8, change.At.UtcDateTime);
-                if (change.Code is not null)
-                {
-                    writer.WriteString("code"u8, change.Code);
-                }
-            }));
+        ArgumentNullException.ThrowIfNull(message);
+        return WebhookEvent.OfStatus(StatusEvent.Of(message, change), message.TenantId, message.ConversationId);
     }
 
     public static WebhookEvent Inbound(Message message)
