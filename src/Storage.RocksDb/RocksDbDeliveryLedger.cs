@@ -16,7 +16,7 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
     public ValueTask<ChannelHandoff?> GetHandoffAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
         var row = database.Db.Get(StoreKeys.Message(messageId), _handoffs);
-        return ValueTask.FromResult(row is null ? null : JsonSerializer.Deserialize(row, CoreJsonContext.Default.ChannelHandoff));
+        return ValueTask.FromResult(row is null ? null : HandoffRowCodec.Decode(row));
     }
 
     public ValueTask PutHandoffAsync(ChannelHandoff handoff, CancellationToken cancellationToken = default)
@@ -39,7 +39,7 @@ public sealed class RocksDbDeliveryLedger(EmbeddedDatabase database) : IDelivery
         var key = StoreKeys.Message(handoff.MessageId);
         if (database.Db.Get(key, _handoffs) is null)
         {
-            batch.Put(key, JsonSerializer.SerializeToUtf8Bytes(handoff, CoreJsonContext.Default.ChannelHandoff), _handoffs);
+            batch.Put(key, HandoffRowCodec.Encode(handoff), _handoffs);
         }
 
         if (handoff.ProviderMessageId is { } providerId)

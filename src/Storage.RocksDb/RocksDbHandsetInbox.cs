@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using MessagingGateway.Core.Channels;
 using MessagingGateway.Core.Serialization;
 using RocksDbSharp;
@@ -11,7 +10,8 @@ namespace MessagingGateway.Storage.RocksDb;
 /// The sandbox handsets' inboxes: rows keyed by tenant, address, then arrival order, written once;
 /// an id index (message id → inbox key) makes a repeated delivery of one message a no-op; a pending
 /// index (message id → receipts still owed) lists messages owed receipts, so counting a receipt
-/// down writes four bytes instead of the message again.
+/// down writes four bytes instead of the message again. Inbox rows are binary
+/// (<see cref="HandsetRowCodec"/>); JSON rows of before still read.
 /// </summary>
 public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInbox
 {
@@ -36,7 +36,7 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
             _lastArrival = arrival;
             var key = InboxKey(message.TenantId, message.Address, arrival);
             using var batch = new WriteBatch();
-            batch.Put(key, Serialize(message), _inbox);
+            batch.Put(key, HandsetRowCodec.Encode(message), _inbox);
             batch.Put(id, key, _ids);
             if (message.ReceiptsOwed > 0)
             {
@@ -83,7 +83,7 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         using var iterator = database.Db.NewIterator(_inbox);
         for (iterator.Seek(prefix); iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix) && iterator.GetKeySpan().Length == prefix.Length + 8; iterator.Next())
         {
-            var message = JsonSerializer.Deserialize(iterator.GetValueSpan(), CoreJsonContext.Default.HandsetMessage)!;
+            var message = HandsetRowCodec.Decode(iterator.GetValueSpan());
             messages.Add(message.ReceiptsOwed > 0 ? message with { ReceiptsOwed = OwedOf(message) } : message);
         }
 
@@ -100,7 +100,7 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
             var key = pending.Length == sizeof(int) ? database.Db.Get(iterator.Key(), _ids) : pending; // before the count: the inbox key
             if (key is not null
                 && database.Db.Get(key, _inbox) is { } row
-                && JsonSerializer.Deserialize(row, CoreJsonContext.Default.HandsetMessage) is { } message
+                && HandsetRowCodec.Decode(row) is var message
                 && (pending.Length == sizeof(int) ? BinaryPrimitives.ReadInt32BigEndian(pending) : message.ReceiptsOwed) is > 0 and var owed)
             {
                 messages.Add(message with { ReceiptsOwed = owed });
@@ -128,8 +128,6 @@ public sealed class RocksDbHandsetInbox(EmbeddedDatabase database) : IHandsetInb
         BinaryPrimitives.WriteInt32BigEndian(value, receipts);
         return value;
     }
-
-    private static byte[] Serialize(HandsetMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, CoreJsonContext.Default.HandsetMessage);
 
     /// <summary>tenant id, 0, address, 0: neither contains a 0 byte, so no prefix is another's.</summary>
     private static byte[] HandsetPrefix(string tenantId, string address)

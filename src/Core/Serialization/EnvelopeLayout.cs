@@ -166,7 +166,7 @@ internal static class EnvelopeLayout
         };
     }
 
-    private static void WriteContent(ref EnvelopeWriter writer, MessageContent content)
+    internal static void WriteContent(ref EnvelopeWriter writer, MessageContent content)
     {
         writer.WriteString(content.Type);
         writer.WriteString(content.Text);
@@ -246,7 +246,7 @@ internal static class EnvelopeLayout
         }
     }
 
-    private static MessageContent ReadContent(ref EnvelopeReader reader)
+    internal static MessageContent ReadContent(ref EnvelopeReader reader)
     {
         var content = new MessageContent
         {

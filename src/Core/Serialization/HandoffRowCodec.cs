@@ -1,0 +1,68 @@
+using System.Text.Json;
+using MessagingGateway.Core.Channels;
+
+namespace MessagingGateway.Core.Serialization;
+
+/// <summary>
+/// A hand-over record's row: format byte 1, then message id, handed-over time, provider message id,
+/// sent-at and started-at (each optional), in the log record's encodings. Rows written as JSON
+/// before it (they start with '{') are still read.
+/// </summary>
+public static class HandoffRowCodec
+{
+    private const byte Format = 1;
+
+    public static byte[] Encode(ChannelHandoff handoff)
+    {
+        ArgumentNullException.ThrowIfNull(handoff);
+        var counter = EnvelopeWriter.Counter();
+        Write(ref counter, handoff);
+        var row = new byte[counter.Length];
+        var writer = EnvelopeWriter.Into(row);
+        Write(ref writer, handoff);
+        return row;
+    }
+
+    /// <summary>Reads a row; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON rows).</summary>
+    public static ChannelHandoff Decode(ReadOnlySpan<byte> row)
+    {
+        if (!row.IsEmpty && row[0] == (byte)'{')
+        {
+            return JsonSerializer.Deserialize(row, CoreJsonContext.Default.ChannelHandoff)
+                ?? throw new InvalidDataException("A hand-over row reads as null.");
+        }
+
+        var reader = new EnvelopeReader(row);
+        if (reader.ReadByte() != Format)
+        {
+            throw new InvalidDataException("A hand-over row has a format this version cannot read.");
+        }
+
+        var handoff = new ChannelHandoff(
+            reader.ReadGuid(),
+            reader.ReadTime(),
+            reader.ReadNullableString(),
+            reader.ReadPresence() ? reader.ReadTime() : null,
+            reader.ReadPresence() ? reader.ReadTime() : null);
+        return reader.AtEnd ? handoff : throw new InvalidDataException("A hand-over row has bytes after its fields.");
+    }
+
+    private static void Write(ref EnvelopeWriter writer, ChannelHandoff handoff)
+    {
+        writer.WriteByte(Format);
+        writer.WriteGuid(handoff.MessageId);
+        writer.WriteTime(handoff.At);
+        writer.WriteString(handoff.ProviderMessageId);
+        WriteOptionalTime(ref writer, handoff.SentAt);
+        WriteOptionalTime(ref writer, handoff.StartedAt);
+    }
+
+    private static void WriteOptionalTime(ref EnvelopeWriter writer, DateTimeOffset? time)
+    {
+        writer.WriteByte(time is null ? (byte)0 : (byte)1);
+        if (time is { } value)
+        {
+            writer.WriteTime(value);
+        }
+    }
+}
