@@ -12,6 +12,9 @@ namespace MessagingGateway.Storage.RocksDb;
 /// The conversation store on the embedded RocksDB. Writes go to the write-ahead log without an
 /// fsync of their own: everything they hold can be rebuilt from the (synced) message log, and the
 /// next synced log append makes them durable too, since both share one database.
+/// A message is stored in its <c>accepted</c> status row (the first of its history), which
+/// carries the message's log record; the messages family holds only rows written before that
+/// layout (still read) and messages stored without a first status.
 /// Idempotency records live for <c>idempotencyRetention</c> after they were created, like a
 /// Cassandra table's default TTL: once expired they read as absent, and
 /// <see cref="RemoveExpiredIdempotency"/> deletes them, oldest first, through an index by age.
@@ -64,11 +67,26 @@ public sealed class RocksDbConversationStore : IConversationStore
 
     public ValueTask PutMessageAsync(Message message, IReadOnlyList<StatusChange> statuses, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(statuses);
         using var batch = new WriteBatch();
-        batch.Put(StoreKeys.Message(message.Id), MessageRowCodec.Encode(message), _messages);
+        var carried = false;
         foreach (var status in statuses)
         {
+            if (status is { Seq: 1, Code: null } && !carried)
+            {
+                // As on accepting: the first status carries the message.
+                batch.Put(StoreKeys.Status(message.Id, 1), StatusRowCodec.EncodeWithMessage(status, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message))), _statuses);
+                carried = true;
+                continue;
+            }
+
             batch.Put(StoreKeys.Status(message.Id, status.Seq), StatusRowCodec.Encode(status), _statuses);
+        }
+
+        if (!carried)
+        {
+            batch.Put(StoreKeys.Message(message.Id), MessageRowCodec.Encode(message), _messages);
         }
 
         _database.Db.Write(batch, _database.BufferedWrite);
@@ -89,37 +107,45 @@ public sealed class RocksDbConversationStore : IConversationStore
     public ValueTask<StoredMessage?> GetMessageAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
         var key = StoreKeys.Message(messageId);
-        var row = _database.Db.Get(key, _messages);
-        if (row is null)
+        var (history, seq, message) = ReadProgress(key, withMessage: true);
+        if (message is null && _database.Db.Get(key, _messages) is { } row)
         {
-            return ValueTask.FromResult<StoredMessage?>(null);
+            message = MessageRowCodec.Decode(row); // stored before its accepted status carried it, or without that status
         }
 
-        var (history, seq) = ReadProgress(key);
-        return ValueTask.FromResult<StoredMessage?>(new StoredMessage(MessageRowCodec.Decode(row), history, seq));
+        return ValueTask.FromResult(message is null ? null : new StoredMessage(message, history, seq));
     }
 
     public ValueTask<MessagePlacement> GetPlacementAsync(Guid messageId, string conversationId, CancellationToken cancellationToken = default)
     {
-        var (history, seq) = ReadProgress(StoreKeys.Message(messageId));
+        var (history, seq, _) = ReadProgress(StoreKeys.Message(messageId), withMessage: false);
         var statsRow = _database.Db.Get(StoreKeys.Conversation(conversationId), _stats);
         return ValueTask.FromResult(new MessagePlacement(history, seq, statsRow is null ? ConversationStats.Empty : StatsRowCodec.Decode(statsRow)));
     }
 
-    /// <summary>A message's status history (in sequence order) and its place on the timeline, if placed.</summary>
-    private (List<StatusChange> History, long? Seq) ReadProgress(byte[] messageKey)
+    /// <summary>
+    /// A message's status history (in sequence order), its place on the timeline if placed and,
+    /// when asked, the message its <c>accepted</c> status carries.
+    /// </summary>
+    private (List<StatusChange> History, long? Seq, Message? Message) ReadProgress(byte[] messageKey, bool withMessage)
     {
         var history = new List<StatusChange>(4);
+        Message? message = null;
         using (var iterator = _database.Db.NewIterator(_statuses))
         {
             for (iterator.Seek(messageKey); iterator.Valid() && iterator.GetKeySpan().StartsWith(messageKey); iterator.Next())
             {
-                history.Add(StatusRowCodec.Decode(iterator.GetValueSpan()));
+                var row = iterator.GetValueSpan();
+                history.Add(StatusRowCodec.Decode(row));
+                if (withMessage && history.Count == 1)
+                {
+                    message = StatusRowCodec.MessageIn(row);
+                }
             }
         }
 
         var seqRow = _database.Db.Get(messageKey, _messageSeq);
-        return (history, seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow));
+        return (history, seqRow is null ? null : BinaryPrimitives.ReadInt64BigEndian(seqRow), message);
     }
 
     public ValueTask PutAcceptedAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
@@ -148,10 +174,12 @@ public sealed class RocksDbConversationStore : IConversationStore
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
-            var row = records is null ? MessageRowCodec.Encode(message) : MessageRowCodec.FromLogRecord(records[i].Value.Span);
-            batch.Put(StoreKeys.Message(message.Id), row, _messages);
+            // One row: the accepted status carrying the message's log record (encoded once, for both).
             var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
-            batch.Put(StoreKeys.Status(message.Id, accepted.Seq), StatusRowCodec.Encode(accepted), _statuses);
+            var row = records is null
+                ? StatusRowCodec.EncodeWithMessage(accepted, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)))
+                : StatusRowCodec.EncodeWithMessage(accepted, records[i].Value.Span);
+            batch.Put(StoreKeys.Status(message.Id, accepted.Seq), row, _statuses);
             if (_opened.TryGet(message.ConversationId, out _))
             {
                 continue;

@@ -55,4 +55,31 @@ public sealed class ProgressRowCodecTests
         Assert.Throws<InvalidDataException>(() => StatusRowCodec.Decode(row.AsSpan(0, 5)));
         Assert.Throws<InvalidDataException>(() => StatsRowCodec.Decode(StatsRowCodec.Encode(ConversationStats.Empty).AsSpan(0, 10)));
     }
+
+    [Fact]
+    public void An_accepted_status_carrying_its_message_reads_as_the_status_and_the_message()
+    {
+        var status = new StatusChange(MessageStatus.Accepted, At, 1);
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(At),
+            TenantId = "t1",
+            ConversationId = "cnv_a",
+            Channel = Channel.Sms,
+            Direction = MessageDirection.Outbound,
+            From = "Shop",
+            To = "+31612345678",
+            Content = new MessageContent { Type = "text", Text = "héllo" },
+            AcceptedAt = At,
+        };
+        var record = LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message));
+
+        var row = StatusRowCodec.EncodeWithMessage(status, record);
+
+        Assert.Equal(status, StatusRowCodec.Decode(row));
+        Assert.Equal(record, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(StatusRowCodec.MessageIn(row)!)));
+        Assert.Null(StatusRowCodec.MessageIn(StatusRowCodec.Encode(status)));
+        Assert.Throws<ArgumentException>(() => StatusRowCodec.EncodeWithMessage(status with { Code = "x" }, record));
+        Assert.Throws<InvalidDataException>(() => StatusRowCodec.MessageIn(row.AsSpan(0, row.Length - 3)));
+    }
 }
