@@ -26,6 +26,17 @@ internal ref struct EnvelopeWriter
 
     public static EnvelopeWriter Into(Span<byte> buffer) => new(buffer, counting: false);
 
+    /// <summary>Writes <paramref name="value"/> twice: counting, then into an array of exactly that size.</summary>
+    public static byte[] ToArray<T>(T value, Layout<T> write)
+    {
+        var counter = Counter();
+        write(ref counter, value);
+        var bytes = new byte[counter.Length];
+        var writer = Into(bytes);
+        write(ref writer, value);
+        return bytes;
+    }
+
     public void WriteByte(byte value)
     {
         if (!_counting)
@@ -101,3 +112,6 @@ internal ref struct EnvelopeWriter
         return value is not null;
     }
 }
+
+/// <summary>Writes a value in a layout built on <see cref="EnvelopeWriter"/>.</summary>
+internal delegate void Layout<in T>(ref EnvelopeWriter writer, T value);

@@ -15,12 +15,7 @@ public static class HandoffRowCodec
     public static byte[] Encode(ChannelHandoff handoff)
     {
         ArgumentNullException.ThrowIfNull(handoff);
-        var counter = EnvelopeWriter.Counter();
-        Write(ref counter, handoff);
-        var row = new byte[counter.Length];
-        var writer = EnvelopeWriter.Into(row);
-        Write(ref writer, handoff);
-        return row;
+        return EnvelopeWriter.ToArray(handoff, Write);
     }
 
     /// <summary>Reads a row; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON rows).</summary>

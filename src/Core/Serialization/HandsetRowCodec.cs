@@ -17,12 +17,7 @@ public static class HandsetRowCodec
     public static byte[] Encode(HandsetMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var counter = EnvelopeWriter.Counter();
-        Write(ref counter, message);
-        var row = new byte[counter.Length];
-        var writer = EnvelopeWriter.Into(row);
-        Write(ref writer, message);
-        return row;
+        return EnvelopeWriter.ToArray(message, Write);
     }
 
     /// <summary>Reads a row; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON rows).</summary>

@@ -16,12 +16,7 @@ public static class LogEnvelopeCodec
     public static byte[] EncodeValue(LogEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var counter = EnvelopeWriter.Counter();
-        EnvelopeLayout.Write(ref counter, envelope);
-        var value = new byte[counter.Length];
-        var writer = EnvelopeWriter.Into(value);
-        EnvelopeLayout.Write(ref writer, envelope);
-        return value;
+        return EnvelopeWriter.ToArray(envelope, EnvelopeLayout.Write);
     }
 
     /// <summary>Writes the envelope into a caller's buffer (pooled on the hot path).</summary>
