@@ -76,7 +76,7 @@ public sealed class RocksDbConversationStore : IConversationStore
             if (status is { Seq: 1, Code: null } && !carried)
             {
                 // As on accepting: the first status carries the message.
-                batch.Put(StoreKeys.Status(message.Id, 1), StatusRowCodec.EncodeWithMessage(status, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message))), _statuses);
+                batch.Put(StoreKeys.Status(message.Id, 1), StatusRowCodec.EncodeWithMessage(status, message), _statuses);
                 carried = true;
                 continue;
             }
@@ -177,7 +177,7 @@ public sealed class RocksDbConversationStore : IConversationStore
             // One row: the accepted status carrying the message's log record (encoded once, for both).
             var accepted = new StatusChange(MessageStatus.Accepted, message.AcceptedAt, 1);
             var row = records is null
-                ? StatusRowCodec.EncodeWithMessage(accepted, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)))
+                ? StatusRowCodec.EncodeWithMessage(accepted, message)
                 : StatusRowCodec.EncodeWithMessage(accepted, records[i].Value.Span);
             batch.Put(StoreKeys.Status(message.Id, accepted.Seq), row, _statuses);
             if (_opened.TryGet(message.ConversationId, out _))

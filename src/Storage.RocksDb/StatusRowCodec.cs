@@ -48,6 +48,10 @@ internal static class StatusRowCodec
         return row;
     }
 
+    /// <summary>As above, for a message with no log record at hand: the record it would have had.</summary>
+    public static byte[] EncodeWithMessage(StatusChange change, Message message) =>
+        EncodeWithMessage(change, LogEnvelopeCodec.EncodeValue(LogEnvelope.ForMessage(message)));
+
     /// <summary>The message a status row carries (format 3), or null.</summary>
     public static Message? MessageIn(ReadOnlySpan<byte> row) =>
         !row.IsEmpty && row[0] == WithMessageFormat && row.Length > FixedLength
