@@ -10,9 +10,10 @@ namespace MessagingGateway.Dispatch;
 /// waits for room instead (nothing is acknowledged any earlier than before: the wait comes
 /// before the append). The wait is bounded by <paramref name="maxWait"/>: a backlog that does not
 /// shrink (a provider down, its conversations retrying) slows intake but never stops it. A single
-/// message waits at most <paramref name="maxSingleWait"/>: it is what someone is waiting for,
-/// while a batch is bulk that can yield to it, so under a load of batches a single send is slowed
-/// by milliseconds, not by the batches' queue. A record counts as dispatched when dispatch
+/// message is what someone is waiting for, while a batch is bulk that can yield to it: a single
+/// goes on at once until the backlog is twice the limit (a load of batches holds it near the
+/// limit, so there a single does not wait at all), and then waits at most
+/// <paramref name="maxSingleWait"/>. A record counts as dispatched when dispatch
 /// starts on it. Not used where other processes dispatch (Kafka), whose progress this process
 /// cannot see.
 /// </summary>
@@ -32,14 +33,15 @@ public sealed class DispatchBacklog(int limit, TimeSpan maxWait, TimeSpan maxSin
     /// <param name="messages">How many messages the caller brings: one waits at most the single send's time.</param>
     public ValueTask WaitForRoomAsync(int messages, CancellationToken cancellationToken)
     {
-        if (Behind < limit)
+        var bound = messages == 1 ? 2L * limit : limit;
+        if (Behind < bound)
         {
             return ValueTask.CompletedTask;
         }
 
         lock (_lock)
         {
-            if (Behind < limit)
+            if (Behind < bound)
             {
                 return ValueTask.CompletedTask;
             }
