@@ -21,6 +21,14 @@ public sealed class DispatchOptions
     /// <summary>Records read but not yet finished, per partition, before reading pauses.</summary>
     public int MaxInFlightPerPartition { get; set; } = 20_000;
 
+    /// <summary>
+    /// Requests ahead of dispatch on the thread pool they share: dispatch runs on at most one pool
+    /// thread per core, and gives its thread back every few steps. Under a load of batches a
+    /// single send is answered several times sooner, and the batches' messages reach their
+    /// handsets at a lower rate (docs/performance.md). Off by default: throughput first.
+    /// </summary>
+    public bool RequestsFirst { get; set; }
+
     /// <summary>Messages kept in memory between their hand-over and their last receipt (two generations of this many).</summary>
     public int RecentMessages { get; set; } = 32_768;
 }

@@ -31,6 +31,12 @@ public sealed partial class Dispatcher(
     private static readonly LogStream[] Streams = [LogStream.Outbound, LogStream.Inbound];
 
     private readonly ConcurrentDictionary<int, PartitionLanes> _partitions = new();
+    // Requests first: dispatch's work queues here, not in the pool's one queue, and at most one
+    // pool item per core takes it, each giving its thread back after a few steps.
+    private readonly TaskScheduler _scheduler = options.Value.RequestsFirst
+        ? new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Environment.ProcessorCount, maxItemsPerTask: 16).ConcurrentScheduler
+        : TaskScheduler.Default;
+
     private ILogConsumer? _consumer;
     private long _processed; // records finished, so a failing record can tell a store outage from itself
     private CancellationToken _stopping;
@@ -66,7 +72,7 @@ public sealed partial class Dispatcher(
     {
         foreach (var partition in partitions)
         {
-            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, processor.WriteAsync, processor.Forget, _stopping);
+            _partitions[partition] = new PartitionLanes(partition, ProcessWithRetryAsync, processor.WriteAsync, processor.Forget, _scheduler, _stopping);
         }
 
         processor.Forget();
@@ -109,6 +115,11 @@ public sealed partial class Dispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        if (_scheduler.MaximumConcurrencyLevel < int.MaxValue)
+        {
+            LogRequestsFirst(_scheduler.MaximumConcurrencyLevel);
+        }
+
         await using var consumer = log.CreateConsumer(ConsumerGroup, this);
         Volatile.Write(ref _consumer, consumer);
         using var commitTimer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
@@ -147,6 +158,9 @@ public sealed partial class Dispatcher(
             Volatile.Write(ref _consumer, null);
         }
     }
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Dispatch runs behind the requests: on at most {Threads} pool thread(s) at once (Dispatch:RequestsFirst)")]
+    private partial void LogRequestsFirst(int threads);
 
     private async Task CommitLoopAsync(ILogConsumer consumer, PeriodicTimer timer, CancellationToken stoppingToken)
     {

@@ -17,6 +17,7 @@ internal sealed class PartitionLanes(
     Func<LogEntry, DispatchUnit, CancellationToken, Task> process,
     Func<IReadOnlyList<DispatchWrites>, CancellationToken, ValueTask> write,
     Action forget,
+    TaskScheduler scheduler,
     CancellationToken stopping) : IDisposable
 {
     // Stops this partition's lanes alone when the partition moves to another consumer.
@@ -76,7 +77,8 @@ internal sealed class PartitionLanes(
     /// <summary>
     /// Queues a consumer batch's records. A conversation with a lane still running gets them at the
     /// end of it; the others start as the members of one <see cref="DispatchBatch"/>, on one pool
-    /// thread, one after another until each waits for the batch's write.
+    /// thread, one after another until each waits for the batch's write. They run on the
+    /// dispatcher's scheduler, and so does everything they await.
     /// </summary>
     public void Add(IReadOnlyList<LogEntry> entries)
     {
@@ -105,7 +107,7 @@ internal sealed class PartitionLanes(
 
         if (started is not null)
         {
-            _ = Task.Run(() => StartBatch(started), CancellationToken.None);
+            _ = Task.Factory.StartNew(() => StartBatch(started), CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler);
         }
     }
 
