@@ -165,7 +165,8 @@ internal static class TargetEvaluation
         var why = $"Accepted → queued p99 {Ms(queued?.P99)} of the {Ms(summary.P99)}: the time is spent before dispatch takes the message, not in the hand-over. ";
         why += accept is not null && accept.P99 >= summary.P99 / 2
             ? $"Most of it is the accept itself: the sampled POSTs took p50 {Ms(accept.P50)}, p99 {Ms(accept.P99)} on the client, and acceptedAt is stamped " +
-                "when the request arrives, before the durable append, so a message that waits in the group-commit queue behind the load's batches is late before dispatch can see it. "
+                "when the request arrives, before the durable append, so a message whose request waits behind the load (in the thread pool's queue, the dispatch backlog, " +
+                "a collection's pause; docs/performance.md has the breakdown) is late before dispatch can see it. "
             : $"The POST itself took p99 {Ms(accept?.P99)}, so the rest is the wait for dispatch: backlog {N(e2e.BacklogAtStart)} → {N(e2e.BacklogAtEnd)} messages " +
                 $"(about {backlogMs:0} ms of queue at {N(e2e.HandedOverPerSecond)}/s). ";
         return new TargetCheck(Id, Target, Goal, measured, TargetStatus.Missed,
