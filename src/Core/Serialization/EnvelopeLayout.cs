@@ -61,10 +61,7 @@ internal static class EnvelopeLayout
     public static LogEnvelope Read(ReadOnlySpan<byte> value)
     {
         var reader = new EnvelopeReader(value);
-        if (reader.ReadByte() != Version1)
-        {
-            throw new InvalidDataException("A log record has a format this version cannot read.");
-        }
+        reader.ReadFormat(Version1, "A log record");
 
         var kind = reader.ReadByte() switch
         {

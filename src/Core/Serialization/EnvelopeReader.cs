@@ -76,6 +76,21 @@ internal ref struct EnvelopeReader(ReadOnlySpan<byte> source)
         return count <= _source.Length - _position ? count : throw Truncated();
     }
 
+    /// <summary>Whether a record or row was written as JSON, before the binary layouts: those start with '{'.</summary>
+    public static bool IsJson(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] == (byte)'{';
+
+    /// <summary>Reads a layout's leading format byte; any other than <paramref name="format"/> is an <see cref="InvalidDataException"/> naming <paramref name="what"/>.</summary>
+    public void ReadFormat(byte format, string what)
+    {
+        if (ReadByte() != format)
+        {
+            throw new InvalidDataException(what + " has a format this version cannot read.");
+        }
+    }
+
+    /// <summary>What <see cref="EnvelopeWriter.WriteOptionalTime"/> wrote.</summary>
+    public DateTimeOffset? ReadOptionalTime() => ReadPresence() ? ReadTime() : null;
+
     public bool ReadPresence() => ReadByte() switch
     {
         0 => false,

@@ -111,6 +111,16 @@ internal ref struct EnvelopeWriter
         WriteByte(value is null ? (byte)0 : (byte)1);
         return value is not null;
     }
+
+    /// <summary>A presence flag, then the time if there is one.</summary>
+    public void WriteOptionalTime(DateTimeOffset? value)
+    {
+        WriteByte(value is null ? (byte)0 : (byte)1);
+        if (value is { } time)
+        {
+            WriteTime(time);
+        }
+    }
 }
 
 /// <summary>Writes a value in a layout built on <see cref="EnvelopeWriter"/>.</summary>

@@ -21,24 +21,21 @@ public static class HandoffRowCodec
     /// <summary>Reads a row; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON rows).</summary>
     public static ChannelHandoff Decode(ReadOnlySpan<byte> row)
     {
-        if (!row.IsEmpty && row[0] == (byte)'{')
+        if (EnvelopeReader.IsJson(row))
         {
             return JsonSerializer.Deserialize(row, CoreJsonContext.Default.ChannelHandoff)
                 ?? throw new InvalidDataException("A hand-over row reads as null.");
         }
 
         var reader = new EnvelopeReader(row);
-        if (reader.ReadByte() != Format)
-        {
-            throw new InvalidDataException("A hand-over row has a format this version cannot read.");
-        }
+        reader.ReadFormat(Format, "A hand-over row");
 
         var handoff = new ChannelHandoff(
             reader.ReadGuid(),
             reader.ReadTime(),
             reader.ReadNullableString(),
-            reader.ReadPresence() ? reader.ReadTime() : null,
-            reader.ReadPresence() ? reader.ReadTime() : null);
+            reader.ReadOptionalTime(),
+            reader.ReadOptionalTime());
         return reader.AtEnd ? handoff : throw new InvalidDataException("A hand-over row has bytes after its fields.");
     }
 
@@ -48,16 +45,7 @@ public static class HandoffRowCodec
         writer.WriteGuid(handoff.MessageId);
         writer.WriteTime(handoff.At);
         writer.WriteString(handoff.ProviderMessageId);
-        WriteOptionalTime(ref writer, handoff.SentAt);
-        WriteOptionalTime(ref writer, handoff.StartedAt);
-    }
-
-    private static void WriteOptionalTime(ref EnvelopeWriter writer, DateTimeOffset? time)
-    {
-        writer.WriteByte(time is null ? (byte)0 : (byte)1);
-        if (time is { } value)
-        {
-            writer.WriteTime(value);
-        }
+        writer.WriteOptionalTime(handoff.SentAt);
+        writer.WriteOptionalTime(handoff.StartedAt);
     }
 }

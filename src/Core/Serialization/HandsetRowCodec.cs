@@ -23,17 +23,14 @@ public static class HandsetRowCodec
     /// <summary>Reads a row; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON rows).</summary>
     public static HandsetMessage Decode(ReadOnlySpan<byte> row)
     {
-        if (!row.IsEmpty && row[0] == (byte)'{')
+        if (EnvelopeReader.IsJson(row))
         {
             return JsonSerializer.Deserialize(row, CoreJsonContext.Default.HandsetMessage)
                 ?? throw new InvalidDataException("A handset row reads as null.");
         }
 
         var reader = new EnvelopeReader(row);
-        if (reader.ReadByte() != Format)
-        {
-            throw new InvalidDataException("A handset row has a format this version cannot read.");
-        }
+        reader.ReadFormat(Format, "A handset row");
 
         var address = reader.ReadString();
         var messageId = reader.ReadGuid();

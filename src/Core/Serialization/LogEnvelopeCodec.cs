@@ -34,7 +34,7 @@ public static class LogEnvelopeCodec
     /// <summary>Reads a record; a damaged one is an <see cref="InvalidDataException"/> or a <see cref="JsonException"/> (JSON records).</summary>
     public static LogEnvelope DecodeValue(ReadOnlySpan<byte> value)
     {
-        if (!value.IsEmpty && value[0] == (byte)'{')
+        if (EnvelopeReader.IsJson(value))
         {
             return JsonSerializer.Deserialize(value, CoreJsonContext.Default.LogEnvelope)
                 ?? throw new InvalidDataException("A log record holds no envelope.");
