@@ -2,8 +2,21 @@ using MessagingGateway.Gateway.Hosting;
 
 try
 {
-    var app = GatewayHost.Build(args);
-    await app.RunAsync();
+    await using var app = GatewayHost.Build(args);
+    try
+    {
+        await app.StartAsync();
+    }
+    catch
+    {
+        // A start refused after the background services began (the listen address check runs
+        // once Kestrel has bound): stop them before the services they use are disposed, or they
+        // meet a disposed log, store or clock on their way out.
+        await app.StopAsync();
+        throw;
+    }
+
+    await app.WaitForShutdownAsync(); // stops the host once shutdown is asked for
     return 0;
 }
 catch (GatewayStartupException ex)
